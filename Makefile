@@ -1,0 +1,56 @@
+# Hållbar: one command per task. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEMO_ENV := HALLBAR_DEMO=true DEBUG=true
+TEST_ENV := HALLBAR_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: run test lint format bench messages reference-data venv clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || scripts/ensure-debian-packages python3-venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: the product on SQLite with Hallstahammar's demo data, http://127.0.0.1:$(PORT)
+run: $(STAMP)
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
+	$(DEMO_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+## make test: the whole suite on PostgreSQL (DATABASE_URL, or a private throwaway cluster)
+test: $(STAMP)
+	@scripts/ensure-debian-packages postgresql chromium
+	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+## make lint: ruff, pending migrations, deploy checks with production-like settings
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	HALLBAR_TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=lint-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  ALLOWED_HOSTS=hallbar.example.se $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh and compile the translation catalogues (needs gettext)
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+## make reference-data: regenerate the shipped fixtures from ../shared/data
+reference-data: $(STAMP)
+	$(BIN)/python scripts/build_reference_data.py --source ../shared/data
+
+clean:
+	rm -rf var

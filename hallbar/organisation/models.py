@@ -1,0 +1,152 @@
+"""Tenants (organisations), their bodies, and who sits in them.
+
+Every tenant-owned row in Hållbar carries `organisation`; `TenantModel` is the one
+place that adds the field and the `for_organisation()` scope every query goes through.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+
+
+class Organisation(models.Model):
+    """A municipality or region using Hållbar: the tenant that owns its data."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        help_text=_("Four-digit municipality code (SCB/Kolada), e.g. 1961."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default="municipality"
+    )
+    county_code = models.CharField(_("county code"), max_length=2, blank=True)
+    county_name = models.CharField(_("county"), max_length=100, blank=True)
+    municipality_group_code = models.CharField(
+        _("municipality group"), max_length=2, blank=True, help_text=_("SKR group, e.g. B4.")
+    )
+    municipality_group_name = models.CharField(_("municipality group name"), max_length=100, blank=True)
+    is_example = models.BooleanField(
+        _("example data"), default=False, help_text=_("Demo organisation with invented data.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4}$"), name="organisation_code_four_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> "TenantQuerySet":
+        return self.filter(organisation=organisation)
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned model: the organisation column and its scope."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class BodyKind(models.TextChoices):
+    COUNCIL_ASSEMBLY = "council_assembly", _("Municipal council")
+    EXECUTIVE_BOARD = "executive_board", _("Municipal executive board")
+    SUSTAINABILITY_COMMITTEE = "sustainability_committee", _("Sustainability committee")
+    SUSTAINABILITY_COUNCIL = "sustainability_council", _("Sustainability council")
+    COMMITTEE = "committee", _("Committee or board")
+    COMPANY = "company", _("Municipal company")
+    FEDERATION = "federation", _("Federation")
+    MANAGEMENT_GROUP = "management_group", _("Chief executive's management group")
+    ANALYSIS_GROUP = "analysis_group", _("Analysis group")
+    WORKING_GROUP = "working_group", _("Working group")
+
+
+class Body(TenantModel):
+    """A political or administrative body of the organisation (KF, KS, a nämnd, …)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="body_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    OFFICER = "officer", _("Officer")
+    EXTERNAL = "external", _("Co-opted external member")
+
+
+class Membership(models.Model):
+    """A user's seat in a body, with a role. The organisation is the body's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    title = models.CharField(
+        _("title"), max_length=150, blank=True, help_text=_("E.g. kommunstrateg.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_unique_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body} ({self.get_role_display()})"

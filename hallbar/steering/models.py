@@ -1,0 +1,331 @@
+"""The steering chain: steering documents, local goals and actions, linked to targets."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hallbar.agenda.models import Dimension
+from hallbar.lib.terms import add_months, term_containing
+from hallbar.organisation.models import TenantModel, TenantQuerySet
+
+WARNING_HORIZON_MONTHS = 6
+
+
+class DocumentLevel(models.TextChoices):
+    BUDGET = "budget", _("Goals and budget")
+    STRATEGY = "strategy", _("Strategy")
+    PROGRAMME = "programme", _("Programme")
+    ACTION_PLAN = "action_plan", _("Action plan")
+
+
+class ReviewRule(models.TextChoices):
+    YEARLY = "yearly", _("Every year")
+    ONCE_PER_TERM = "once_per_term", _("Once per term of office")
+    AS_NEEDED = "as_needed", _("When needed")
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    DECIDED = "decided", _("Decided")
+
+
+class DecidedQuerySet(TenantQuerySet):
+    def decided(self):
+        return self.filter(status=DecisionStatus.DECIDED)
+
+
+class SteeringDocument(TenantModel):
+    title = models.CharField(_("title"), max_length=300)
+    level = models.CharField(_("level"), max_length=20, choices=DocumentLevel.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent document"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    decided_by = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_documents",
+        verbose_name=_("decided by"),
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_paragraph = models.CharField(
+        _("paragraph (§)"), max_length=20, blank=True, help_text=_("E.g. 129.")
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    review_rule = models.CharField(
+        _("review rule"), max_length=20, choices=ReviewRule.choices, default=ReviewRule.AS_NEEDED
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if not reviewed since the decision."),
+    )
+    owner = models.CharField(
+        _("document owner"), max_length=200, help_text=_("A role, e.g. Kommunstrateg.")
+    )
+    responsible_body = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_documents",
+        verbose_name=_("for one body"),
+        help_text=_("Leave empty for a municipality-wide document."),
+    )
+    applies_to = models.ManyToManyField(
+        "organisation.Body",
+        blank=True,
+        related_name="applicable_documents",
+        verbose_name=_("applies to"),
+    )
+    # One column per dimension: filterable on every database, and "one or more" is a
+    # database constraint. `dimensions` reads and writes them as a list of codes.
+    is_ecological = models.BooleanField(_("ecological"), default=False)
+    is_social = models.BooleanField(_("social"), default=False)
+    is_economic = models.BooleanField(_("economic"), default=False)
+    targets = models.ManyToManyField(
+        "agenda.Target", blank=True, related_name="steering_documents", verbose_name=_("targets")
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DecidedQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[applies_to, targets])
+
+    class Meta:
+        ordering = ["level", "title"]
+        verbose_name = _("steering document")
+        verbose_name_plural = _("steering documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(decision_date__isnull=True)
+                | models.Q(valid_until__gte=models.F("decision_date")),
+                name="document_valid_after_decision",
+                violation_error_message=_("Valid until cannot be before the decision date."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_ecological=True)
+                | models.Q(is_social=True)
+                | models.Q(is_economic=True),
+                name="document_has_a_dimension",
+                violation_error_message=_("Choose at least one dimension."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="decided")
+                | models.Q(decision_date__isnull=False, decided_by__isnull=False),
+                name="document_decided_has_decision",
+                violation_error_message=_("A decided document needs a body and a decision date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_municipality_wide(self) -> bool:
+        return self.responsible_body_id is None
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [code for code in Dimension.values if getattr(self, f"is_{code}")]
+
+    @dimensions.setter
+    def dimensions(self, codes: list[str]) -> None:
+        unknown = set(codes) - set(Dimension.values)
+        if unknown:
+            raise ValueError(f"unknown dimensions: {sorted(unknown)}")
+        for code in Dimension.values:
+            setattr(self, f"is_{code}", code in codes)
+
+    @property
+    def dimension_labels(self) -> list[str]:
+        return [str(Dimension(code).label) for code in self.dimensions]
+
+    def review_due(self) -> dt.date | None:
+        """The date by which the document should next be reviewed, or None."""
+        reviewed = self.last_reviewed or self.decision_date
+        if reviewed is None:
+            return None
+        if self.review_rule == ReviewRule.YEARLY:
+            return add_months(reviewed, 12)
+        if self.review_rule == ReviewRule.ONCE_PER_TERM:
+            return term_containing(reviewed)[1]
+        return None
+
+    def warnings(self, today: dt.date | None = None) -> list[str]:
+        """Review-due and expiry warnings within the horizon, in the user's language."""
+        today = today or timezone.localdate()
+        horizon = add_months(today, WARNING_HORIZON_MONTHS)
+        found: list[str] = []
+        if self.valid_until and self.valid_until < today:
+            found.append(_("Validity ended %(date)s") % {"date": self.valid_until.isoformat()})
+        elif self.valid_until and self.valid_until <= horizon:
+            found.append(_("Validity ends %(date)s") % {"date": self.valid_until.isoformat()})
+        due = self.review_due()
+        if due and due < today:
+            found.append(_("Review overdue since %(date)s") % {"date": due.isoformat()})
+        elif due and due <= horizon:
+            found.append(_("Review due by %(date)s") % {"date": due.isoformat()})
+        return found
+
+
+class GoalLevel(models.TextChoices):
+    COUNCIL = "council", _("Council goal")
+    COMMITTEE = "committee", _("Committee goal")
+
+
+class LocalGoal(TenantModel):
+    """A council goal (KF-mål) or committee goal (nämndmål), linked to targets."""
+
+    level = models.CharField(_("level"), max_length=20, choices=GoalLevel.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    body = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="local_goals",
+        verbose_name=_("body"),
+        help_text=_("The council for a council goal; the committee for a committee goal."),
+    )
+    document = models.ForeignKey(
+        SteeringDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_goals",
+        verbose_name=_("steering document"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"level": GoalLevel.COUNCIL},
+        verbose_name=_("serves council goal"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_paragraph = models.CharField(_("paragraph (§)"), max_length=20, blank=True)
+    targets = models.ManyToManyField(
+        "agenda.Target", blank=True, related_name="local_goals", verbose_name=_("targets")
+    )
+    other_goals = models.ManyToManyField(
+        "agenda.Goal",
+        blank=True,
+        related_name="local_goals",
+        verbose_name=_("national and regional goals"),
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DecidedQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[targets, other_goals])
+
+    class Meta:
+        ordering = ["level", "title"]
+        verbose_name = _("local goal")
+        verbose_name_plural = _("local goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="decided") | models.Q(decision_date__isnull=False),
+                name="localgoal_decided_has_date",
+                violation_error_message=_("A decided goal needs a decision date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    STARTED = "started", _("Started")
+    DONE = "done", _("Done")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Action(TenantModel):
+    """An action (åtgärd) under a plan, carried out by a body."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    plan = models.ForeignKey(
+        SteeringDocument,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("plan"),
+    )
+    body = models.ForeignKey(
+        "organisation.Body", on_delete=models.PROTECT, related_name="actions", verbose_name=_("body")
+    )
+    owner = models.CharField(_("owner"), max_length=200, help_text=_("Person or role."))
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    planned_cost = models.DecimalField(
+        _("planned cost (SEK)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    targets = models.ManyToManyField(
+        "agenda.Target", blank=True, related_name="actions", verbose_name=_("targets")
+    )
+    local_goals = models.ManyToManyField(
+        LocalGoal, blank=True, related_name="actions", verbose_name=_("local goals")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[targets, local_goals])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="action_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_cost__isnull=True) | models.Q(planned_cost__gte=0),
+                name="action_cost_not_negative",
+                violation_error_message=_("The planned cost cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
