@@ -39,3 +39,23 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def assert_postgres():
     assert connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped reference goal sets once; tests roll back on top of them."""
+    from hallbar.agenda.services import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture
+def reference_data(db):
+    """The Agenda 2030 goal set, loaded (again, after a transactional test flushed it)."""
+    from hallbar.agenda.models import GoalSet
+    from hallbar.agenda.services import reference_data_load
+
+    if not GoalSet.objects.filter(code="agenda2030", organisation__isnull=True).exists():
+        reference_data_load()
+    return GoalSet.objects.get(code="agenda2030", organisation__isnull=True)
