@@ -12,10 +12,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 # Demo mode: demo logins and example data may exist (make run). Never in production.
 DEMO_MODE = env_bool("HALLBAR_DEMO", default=False)
+# Set by `make test`: plain HTTP on localhost for the live test server.
+TESTING = env_bool("HALLBAR_TESTING", default=False)
+# Local use (development, demo, tests) relaxes the HTTPS-only production defaults.
+_LOCAL = DEBUG or DEMO_MODE or TESTING
 
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
-if SECRET_KEY == _INSECURE_KEY and not (DEBUG or DEMO_MODE or env_bool("HALLBAR_TESTING")):
+if SECRET_KEY == _INSECURE_KEY and not _LOCAL:
     raise ConfigurationError("SECRET_KEY must be set when DEBUG and HALLBAR_DEMO are off")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -104,22 +108,23 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("HALLBAR_TESTING")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+WHITENOISE_USE_FINDERS = _LOCAL
+WHITENOISE_AUTOREFRESH = _LOCAL
 
 # Uploaded files (translation CSVs) are read in memory and never stored.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE
 
 # Security: production defaults, relaxed only by explicit variables (docs/configuration.md).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or DEMO_MODE))
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not (DEBUG or DEMO_MODE))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not _LOCAL)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not _LOCAL)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or DEMO_MODE else 31536000)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if _LOCAL else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading HSTS is the domain owner's decision, not the application's.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)

@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hallbar.lib.colour import readable_text_colour
+
 
 class Dimension(models.TextChoices):
     """The three dimensions of sustainable development (the wedding cake's layers)."""
@@ -144,6 +146,11 @@ class Goal(models.Model):
     @property
     def long_title(self) -> LocalisedText:
         return localise(self.long_title_sv, self.long_title_en)
+
+    @property
+    def text_colour(self) -> str:
+        """Black or white, whichever is readable on the goal's colour (WCAG AA)."""
+        return readable_text_colour(self.colour) if self.colour else ""
 
 
 class TargetKind(models.TextChoices):

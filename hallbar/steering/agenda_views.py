@@ -1,3 +1,76 @@
-def overview(request, org_code): ...
-def goal_detail(request, org_code, number): ...
-def target_detail(request, org_code, code): ...
+"""Agenda 2030 seen through the organisation's steering chain: the wedding cake,
+a goal with its targets, and a target with everything the municipality does for it."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.agenda.models import Dimension, GoalSet, Target
+from hallbar.organisation.access import can_edit, get_organisation_for_reading
+from hallbar.steering.coverage import Coverage, coverage_by_goal, coverage_by_target, work_for_target
+
+# Top to bottom, as the cake is drawn: goal 17 on top, the biosphere at the base.
+CAKE_LAYERS = [
+    ("", _("Partnerships for the goals")),
+    (Dimension.ECONOMIC, _("Economy")),
+    (Dimension.SOCIAL, _("Society")),
+    (Dimension.ECOLOGICAL, _("Biosphere")),
+]
+
+
+def _agenda2030() -> GoalSet:
+    try:
+        return GoalSet.objects.get(code="agenda2030", organisation__isnull=True)
+    except GoalSet.DoesNotExist:
+        raise Http404("Reference data is not loaded: run manage.py load_reference_data") from None
+
+
+def overview(request: HttpRequest, org_code: str) -> HttpResponse:
+    organisation = get_organisation_for_reading(request, org_code)
+    agenda = _agenda2030()
+    goals = list(agenda.goals.all())
+    coverage = coverage_by_goal(request.user, organisation, agenda)
+    for goal in goals:
+        goal.coverage = coverage.get(goal.pk, Coverage())
+    layers = [
+        {"dimension": code, "label": label, "goals": [g for g in goals if g.dimension == code]}
+        for code, label in CAKE_LAYERS
+    ]
+    return render(
+        request,
+        "steering/agenda_overview.html",
+        {"organisation": organisation, "goal_set": agenda, "layers": layers},
+    )
+
+
+def goal_detail(request: HttpRequest, org_code: str, number: int) -> HttpResponse:
+    organisation = get_organisation_for_reading(request, org_code)
+    agenda = _agenda2030()
+    goal = get_object_or_404(agenda.goals, number=number)
+    targets = list(goal.targets.prefetch_related("indicators"))
+    coverage = coverage_by_target(request.user, organisation, goal)
+    for target in targets:
+        target.coverage = coverage.get(target.pk, Coverage())
+    return render(
+        request,
+        "steering/agenda_goal.html",
+        {"organisation": organisation, "goal": goal, "targets": targets},
+    )
+
+
+def target_detail(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    organisation = get_organisation_for_reading(request, org_code)
+    target = get_object_or_404(
+        Target.objects.agenda2030().select_related("goal").prefetch_related("indicators"), code=code
+    )
+    return render(
+        request,
+        "steering/agenda_target.html",
+        {
+            "organisation": organisation,
+            "target": target,
+            "goal": target.goal,
+            "work": work_for_target(request.user, organisation, target),
+            "can_edit": can_edit(request.user, organisation),
+        },
+    )
