@@ -79,7 +79,15 @@ def reference_data_load(*, path: Path = REFERENCE_DATA) -> LoadSummary:
 
     goals = {(g.goal_set_id, g.code): g for g in Goal.objects.filter(goal_set__in=sets.values())}
     create, update = [], []
-    goal_fields = ["number", "title_sv", "title_en", "long_title_sv", "long_title_en", "colour", "dimension"]
+    goal_fields = [
+        "number",
+        "title_sv",
+        "title_en",
+        "long_title_sv",
+        "long_title_en",
+        "colour",
+        "dimension",
+    ]
     for item in payload["goal_sets"]:
         goal_set = sets[item["code"]]
         for goal in item["goals"]:
@@ -90,9 +98,19 @@ def reference_data_load(*, path: Path = REFERENCE_DATA) -> LoadSummary:
             goals[key] = _upsert(summary, goals, key, Goal, values, create, update)
     _save(Goal, create, update, goal_fields)
 
-    targets = {(t.goal_set_id, t.code): t for t in Target.objects.filter(goal_set__in=sets.values())}
+    targets = {
+        (t.goal_set_id, t.code): t for t in Target.objects.filter(goal_set__in=sets.values())
+    }
     create, update = [], []
-    target_fields = ["goal", "position", "kind", "short_title_sv", "text_sv", "text_en", "source_sv"]
+    target_fields = [
+        "goal",
+        "position",
+        "kind",
+        "short_title_sv",
+        "text_sv",
+        "text_en",
+        "source_sv",
+    ]
     for item in payload["goal_sets"]:
         goal_set = sets[item["code"]]
         position = 0
@@ -112,7 +130,15 @@ def reference_data_load(*, path: Path = REFERENCE_DATA) -> LoadSummary:
 
     indicators = {i.code: i for i in GlobalIndicator.objects.all()}
     create, update = [], []
-    indicator_fields = ["target", "unsd_code", "position", "is_repeated", "title_sv", "title_en", "source_sv"]
+    indicator_fields = [
+        "target",
+        "unsd_code",
+        "position",
+        "is_repeated",
+        "title_sv",
+        "title_en",
+        "source_sv",
+    ]
     for item in payload["goal_sets"]:
         goal_set = sets[item["code"]]
         for goal in item["goals"]:
@@ -122,9 +148,26 @@ def reference_data_load(*, path: Path = REFERENCE_DATA) -> LoadSummary:
                         "code": indicator["code"],
                         "target": targets[(goal_set.pk, target["code"])],
                         "position": position,
-                        **{name: indicator[name] for name in indicator_fields[3:] + ["unsd_code"]},
+                        **{
+                            name: indicator[name]
+                            for name in (
+                                "unsd_code",
+                                "is_repeated",
+                                "title_sv",
+                                "title_en",
+                                "source_sv",
+                            )
+                        },
                     }
-                    _upsert(summary, indicators, indicator["code"], GlobalIndicator, values, create, update)
+                    _upsert(
+                        summary,
+                        indicators,
+                        indicator["code"],
+                        GlobalIndicator,
+                        values,
+                        create,
+                        update,
+                    )
     _save(GlobalIndicator, create, update, indicator_fields)
 
     summary.counts = {
