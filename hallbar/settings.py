@@ -17,7 +17,7 @@ TESTING = env_bool("HALLBAR_TESTING", default=False)
 # Local use (development, demo, tests) relaxes the HTTPS-only production defaults.
 _LOCAL = DEBUG or DEMO_MODE or TESTING
 
-_INSECURE_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+_INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
 if SECRET_KEY == _INSECURE_KEY and not _LOCAL:
     raise ConfigurationError("SECRET_KEY must be set when DEBUG and HALLBAR_DEMO are off")

@@ -54,7 +54,9 @@ def agenda2030(source: Path) -> dict:
     sdg = source / "sdg"
     goals_sv = {row["goal"]: row for row in read_csv(sdg / "sdg_goals_sv.csv")}
     targets_sv = {row["target_code"]: row for row in read_csv(sdg / "sdg_targets_sv.csv")}
-    indicators_sv = {row["indicator"]: row for row in read_csv(sdg / "sdg_indicators_sv_partial.csv")}
+    indicators_sv = {
+        row["indicator"]: row for row in read_csv(sdg / "sdg_indicators_sv_partial.csv")
+    }
     indicators_by_target: dict[str, list[dict]] = {}
     for row in read_csv(sdg / "sdg_indicators.csv"):
         sv = indicators_sv.get(row["indicator"], {})
@@ -171,7 +173,10 @@ def main() -> None:
     args = parser.parse_args()
     write_json(
         ROOT / "hallbar" / "agenda" / "data" / "goal_sets.json",
-        {"generated_by": "scripts/build_reference_data.py", "goal_sets": [agenda2030(args.source), *national_sets(args.source)]},
+        {
+            "generated_by": "scripts/build_reference_data.py",
+            "goal_sets": [agenda2030(args.source), *national_sets(args.source)],
+        },
     )
     write_json(
         ROOT / "hallbar" / "organisation" / "data" / "municipalities.json",

@@ -33,7 +33,9 @@ class Organisation(models.Model):
     municipality_group_code = models.CharField(
         _("municipality group"), max_length=2, blank=True, help_text=_("SKR group, e.g. B4.")
     )
-    municipality_group_name = models.CharField(_("municipality group name"), max_length=100, blank=True)
+    municipality_group_name = models.CharField(
+        _("municipality group name"), max_length=100, blank=True
+    )
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Demo organisation with invented data.")
     )

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from hallbar.agenda.models import Dimension, GoalSet, Target
 from hallbar.organisation.access import can_edit, get_organisation_for_reading
-from hallbar.steering.coverage import Coverage, coverage_by_goal, coverage_by_target, work_for_target
+from hallbar.steering.coverage import (
+    Coverage,
+    coverage_by_goal,
+    coverage_by_target,
+    work_for_target,
+)
 
 # Top to bottom, as the cake is drawn: goal 17 on top, the biosphere at the base.
 CAKE_LAYERS = [

@@ -18,22 +18,36 @@ class Coverage:
 
 
 def _counts(queryset: QuerySet, key: str) -> dict[int, int]:
-    rows = queryset.filter(**{f"{key}__isnull": False}).values(key).annotate(n=Count("pk", distinct=True))
+    rows = (
+        queryset.filter(**{f"{key}__isnull": False})
+        .values(key)
+        .annotate(n=Count("pk", distinct=True))
+    )
     return {row[key]: row["n"] for row in rows}
 
 
 def coverage_by_goal(user, organisation: Organisation, goal_set: GoalSet) -> dict[int, Coverage]:
     """Goal id → how many local goals and actions serve any of its targets."""
-    goals = _counts(visible_local_goals(user, organisation).filter(targets__goal_set=goal_set), "targets__goal")
-    actions = _counts(visible_actions(user, organisation).filter(targets__goal_set=goal_set), "targets__goal")
-    return {key: Coverage(goals.get(key, 0), actions.get(key, 0)) for key in goals.keys() | actions.keys()}
+    goals = _counts(
+        visible_local_goals(user, organisation).filter(targets__goal_set=goal_set), "targets__goal"
+    )
+    actions = _counts(
+        visible_actions(user, organisation).filter(targets__goal_set=goal_set), "targets__goal"
+    )
+    return {
+        key: Coverage(goals.get(key, 0), actions.get(key, 0))
+        for key in goals.keys() | actions.keys()
+    }
 
 
 def coverage_by_target(user, organisation: Organisation, goal: Goal) -> dict[int, Coverage]:
     """Target id → how many local goals and actions serve it, for one goal's targets."""
     goals = _counts(visible_local_goals(user, organisation).filter(targets__goal=goal), "targets")
     actions = _counts(visible_actions(user, organisation).filter(targets__goal=goal), "targets")
-    return {key: Coverage(goals.get(key, 0), actions.get(key, 0)) for key in goals.keys() | actions.keys()}
+    return {
+        key: Coverage(goals.get(key, 0), actions.get(key, 0))
+        for key in goals.keys() | actions.keys()
+    }
 
 
 @dataclass

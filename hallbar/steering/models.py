@@ -277,7 +277,10 @@ class Action(TenantModel):
         verbose_name=_("plan"),
     )
     body = models.ForeignKey(
-        "organisation.Body", on_delete=models.PROTECT, related_name="actions", verbose_name=_("body")
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("body"),
     )
     owner = models.CharField(_("owner"), max_length=200, help_text=_("Person or role."))
     start = models.DateField(_("start"), null=True, blank=True)

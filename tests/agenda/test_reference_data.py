@@ -75,4 +75,6 @@ def test_a_target_code_is_unique_in_its_goal_set(reference_data):
         Target.objects.create(goal_set=reference_data, goal=goal, code="11.2", text_en="Duplicate")
     other_set = GoalSet.objects.create(code="rus", kind="regional", title_sv="RUS")
     other_goal = Goal.objects.create(goal_set=other_set, code="1", number=1, title_sv="Mål 1")
-    Target.objects.create(goal_set=other_set, goal=other_goal, code="11.2", text_en="Same code, other set")
+    Target.objects.create(
+        goal_set=other_set, goal=other_goal, code="11.2", text_en="Same code, other set"
+    )

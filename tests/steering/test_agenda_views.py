@@ -42,12 +42,19 @@ def test_overview_shows_the_17_goals_in_the_cake_layers(client, organisation):
 def test_overview_counts_local_goals_and_actions_per_goal(client, organisation):
     goal = LocalGoalFactory(organisation=organisation)
     goal.targets.set([target("11.2"), target("11.6"), target("3.6")])
-    action = ActionFactory(organisation=organisation, plan__status="decided", plan__decided_by=goal.body,
-                           plan__decision_date="2025-01-01")
+    action = ActionFactory(
+        organisation=organisation,
+        plan__status="decided",
+        plan__decided_by=goal.body,
+        plan__decision_date="2025-01-01",
+    )
     action.targets.set([target("11.2")])
     client.cookies["django_language"] = "en"
     response = client.get(reverse("steering:overview", kwargs={"org_code": "1961"}))
-    tiles = {tile.split('"num">')[1].split("<")[0]: tile for tile in response.content.decode().split('class="goal-tile"')[1:]}
+    tiles = {
+        tile.split('"num">')[1].split("<")[0]: tile
+        for tile in response.content.decode().split('class="goal-tile"')[1:]
+    }
     assert "1 local goal," in tiles["11"] and "1 action" in tiles["11"]
     assert "1 local goal," in tiles["3"] and "0 actions" in tiles["3"]
     assert "0 local goals" in tiles["4"]
@@ -64,18 +71,30 @@ def test_goal_page_lists_its_targets_in_swedish_with_english_fallback_marked(cli
 
 def test_goal_page_in_english_shows_english_texts(client, organisation):
     html = get(client, "steering:goal", "en", org_code="1961", number=11).content.decode()
-    assert "By 2030, provide access to safe, affordable, accessible and sustainable transport" in html
+    assert (
+        "By 2030, provide access to safe, affordable, accessible and sustainable transport" in html
+    )
     assert "untranslated" not in html.split("<main")[1]
 
 
 def test_target_page_shows_what_the_municipality_does_for_it(client, organisation):
-    council = BodyFactory(organisation=organisation, name="Kommunfullmäktige", kind="council_assembly")
-    council_goal = LocalGoalFactory(organisation=organisation, level="council", body=council,
-                                    title="Trygga och hållbara resor")
+    council = BodyFactory(
+        organisation=organisation, name="Kommunfullmäktige", kind="council_assembly"
+    )
+    council_goal = LocalGoalFactory(
+        organisation=organisation, level="council", body=council, title="Trygga och hållbara resor"
+    )
     committee_goal = LocalGoalFactory(organisation=organisation, title="Fler väljer cykeln")
-    plan = SteeringDocumentFactory(organisation=organisation, title="Handlingsplan för hållbart resande",
-                                   status="decided", decided_by=council, decision_date="2024-03-01")
-    action = ActionFactory(organisation=organisation, plan=plan, title="Bygg cykelbana längs Eriksbergsleden")
+    plan = SteeringDocumentFactory(
+        organisation=organisation,
+        title="Handlingsplan för hållbart resande",
+        status="decided",
+        decided_by=council,
+        decision_date="2024-03-01",
+    )
+    action = ActionFactory(
+        organisation=organisation, plan=plan, title="Bygg cykelbana längs Eriksbergsleden"
+    )
     for item in (council_goal, committee_goal, action):
         item.targets.set([target("11.2")])
     other = LocalGoalFactory(organisation=organisation, title="Inte kopplat")
@@ -91,12 +110,20 @@ def test_target_page_shows_what_the_municipality_does_for_it(client, organisatio
 
 
 def test_the_public_sees_only_decided_goals_but_members_see_drafts(client, organisation):
-    draft = LocalGoalFactory(organisation=organisation, title="Utkast till mål", status="draft", decision_date=None)
+    draft = LocalGoalFactory(
+        organisation=organisation, title="Utkast till mål", status="draft", decision_date=None
+    )
     draft.targets.set([target("11.2")])
-    assert "Utkast till mål" not in get(client, "steering:target", org_code="1961", code="11.2").content.decode()
+    assert (
+        "Utkast till mål"
+        not in get(client, "steering:target", org_code="1961", code="11.2").content.decode()
+    )
     member = MembershipFactory(body__organisation=organisation).user
     client.force_login(member)
-    assert "Utkast till mål" in get(client, "steering:target", org_code="1961", code="11.2").content.decode()
+    assert (
+        "Utkast till mål"
+        in get(client, "steering:target", org_code="1961", code="11.2").content.decode()
+    )
 
 
 def test_another_organisations_goals_never_show(client, organisation):
@@ -113,12 +140,17 @@ def test_unknown_target_goal_or_organisation_is_404(client, organisation):
     assert get(client, "steering:overview", org_code="0000").status_code == 404
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("steering:overview", {}),
-    ("steering:goal", {"number": 11}),
-    ("steering:target", {"code": "11.2"}),
-])
-def test_pages_run_a_fixed_number_of_queries(client, organisation, django_assert_max_num_queries, name, kwargs):
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("steering:overview", {}),
+        ("steering:goal", {"number": 11}),
+        ("steering:target", {"code": "11.2"}),
+    ],
+)
+def test_pages_run_a_fixed_number_of_queries(
+    client, organisation, django_assert_max_num_queries, name, kwargs
+):
     for n in range(5):
         goal = LocalGoalFactory(organisation=organisation)
         goal.targets.set([target("11.2"), target(f"{n + 1}.1")])
