@@ -1,8 +1,9 @@
 """The one place views ask what a user may see and do in an organisation.
 
 Issue-2 rule (mandate-based permissions come later): anyone may read an organisation's
-pages; writing needs a login and a membership in one of the organisation's bodies
-(or staff status).
+pages; writing needs a login and a membership in one of the organisation's bodies as
+chair, member or officer (or staff status). Co-opted external members, such as the
+sustainability council's, read and propose but never edit the organisation's records.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from hallbar.organisation.models import Membership, Organisation
+from hallbar.organisation.models import Membership, MembershipRole, Organisation
 
 
 class LoginRequired(Exception):
@@ -22,7 +23,11 @@ def can_edit(user, organisation: Organisation) -> bool:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(user=user, body__organisation=organisation).exists()
+    return (
+        Membership.objects.filter(user=user, body__organisation=organisation)
+        .exclude(role=MembershipRole.EXTERNAL)
+        .exists()
+    )
 
 
 def get_organisation_for_reading(request: HttpRequest, org_code: str) -> Organisation:

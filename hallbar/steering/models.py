@@ -166,7 +166,10 @@ class SteeringDocument(TenantModel):
         if self.review_rule == ReviewRule.YEARLY:
             return add_months(reviewed, 12)
         if self.review_rule == ReviewRule.ONCE_PER_TERM:
-            return term_containing(reviewed)[1]
+            # The decision or review counts for its own term; the next one is due
+            # before the end of the following term.
+            _, end_of_term = term_containing(reviewed)
+            return term_containing(end_of_term + dt.timedelta(days=1))[1]
         return None
 
     def warnings(self, today: dt.date | None = None) -> list[str]:

@@ -23,7 +23,9 @@ def organisation():
 
 @pytest.fixture
 def council(organisation):
-    return Body.objects.create(organisation=organisation, name="Kommunfullmäktige", kind="council_assembly")
+    return Body.objects.create(
+        organisation=organisation, name="Kommunfullmäktige", kind="council_assembly"
+    )
 
 
 def make_document(organisation, council, **fields):
@@ -53,13 +55,20 @@ def test_a_document_needs_a_dimension(organisation, council):
         document.save()
 
 
-def test_once_per_term_review_is_due_at_the_end_of_the_decision_term(organisation, council):
+def test_once_per_term_review_is_due_by_the_end_of_the_following_term(organisation, council):
     document = make_document(
-        organisation, council, valid_until=dt.date(2027, 12, 31), review_rule=ReviewRule.ONCE_PER_TERM
+        organisation,
+        council,
+        valid_until=dt.date(2027, 12, 31),
+        review_rule=ReviewRule.ONCE_PER_TERM,
     )
-    assert document.review_due() == dt.date(2022, 10, 14)
-    warnings = document.warnings(today=dt.date(2026, 11, 26))
-    assert warnings == ["Review overdue since 2022-10-14"]
+    # Decided in the 2018–2022 term; the review belongs in the 2022–2026 term.
+    assert document.review_due() == dt.date(2026, 10, 14)
+    assert document.warnings(today=dt.date(2026, 5, 1)) == ["Review due by 2026-10-14"]
+    assert document.warnings(today=dt.date(2026, 11, 26)) == ["Review overdue since 2026-10-14"]
+    document.last_reviewed = dt.date(2026, 11, 20)
+    assert document.review_due() == dt.date(2034, 10, 14)  # counts for the 2026–2030 term
+    assert document.warnings(today=dt.date(2026, 11, 26)) == []
 
 
 def test_expiry_within_six_months_warns(organisation, council):
