@@ -1,8 +1,20 @@
+"""The read API, mounted at /api/v1/ (hallbar/urls.py); schema at /api/v1/openapi.json."""
+
 from ninja import NinjaAPI
+
+from hallbar.api import agenda, organisations
 
 api = NinjaAPI(
     title="Hållbar API",
     version="1",
-    description="Read API of Hållbar: Agenda 2030 reference data and organisations' decided goals and actions.",
+    description=(
+        "Read API of Hållbar: the Agenda 2030 reference model, and organisations' decided "
+        "goals and actions. Public, read-only, JSON. Texts come in Swedish and English; a "
+        "missing Swedish text is replaced by the English one and flagged `sv_fallback`."
+    ),
     urls_namespace="api",
+    # The docs page at /api/v1/docs serves Swagger UI from ninja's own static files
+    # ("ninja" is an installed app), never from a CDN.
 )
+api.add_router("/agenda", agenda.router)
+api.add_router("/organisations", organisations.router)
