@@ -36,6 +36,57 @@ class LocalisedText:
         return self.text
 
 
+class OrganisationTextsNotLoaded(RuntimeError):
+    """`display_*` was read on a row fetched without an organisation's Swedish texts.
+
+    Raised rather than silently showing the shipped text: a page that forgot the
+    selector would hide the organisation's corrections. Use
+    `hallbar.agenda.selectors.targets_for_organisation` / `indicators_for_organisation`.
+    """
+
+
+# Names of the annotations `with_texts_for()` adds; read by the `display_*` properties.
+CORRECTION_ID = "text_correction_id"
+CORRECTION_SHORT_TITLE = "text_correction_short_title_sv"
+CORRECTION_TEXT = "text_correction_text_sv"
+
+
+def _correction_value(row: models.Model, name: str) -> str | None:
+    try:
+        return row.__dict__[name]
+    except KeyError:
+        raise OrganisationTextsNotLoaded(
+            f"{type(row).__name__} {row} was fetched without an organisation's Swedish "
+            "texts: use hallbar.agenda.selectors.targets_for_organisation() or "
+            "indicators_for_organisation()."
+        ) from None
+
+
+def _with_texts_for(queryset: models.QuerySet, organisation) -> models.QuerySet:
+    """Annotate each row with the organisation's TextCorrection (or NULLs), in the same
+    query: a LEFT JOIN restricted to the organisation, at most one row per subject
+    (unique constraints on TextCorrection), so rows are never repeated."""
+    if organisation is None:
+        nothing = models.Value(None, output_field=models.TextField())
+        return queryset.annotate(
+            **{
+                CORRECTION_ID: models.Value(None, output_field=models.BigIntegerField()),
+                CORRECTION_SHORT_TITLE: nothing,
+                CORRECTION_TEXT: nothing,
+            }
+        )
+    return queryset.annotate(
+        organisation_correction=models.FilteredRelation(
+            "corrections", condition=models.Q(corrections__organisation=organisation)
+        ),
+        **{
+            CORRECTION_ID: models.F("organisation_correction__id"),
+            CORRECTION_SHORT_TITLE: models.F("organisation_correction__short_title_sv"),
+            CORRECTION_TEXT: models.F("organisation_correction__text_sv"),
+        },
+    )
+
+
 def localise(sv: str, en: str, language: str | None = None) -> LocalisedText:
     language = (language or get_language() or "sv")[:2]
     if language == "sv" and sv:
@@ -55,7 +106,9 @@ class GoalSetKind(models.TextChoices):
 class GoalSetQuerySet(models.QuerySet):
     def visible_to(self, organisation) -> "GoalSetQuerySet":
         """Reference sets plus the organisation's own."""
-        return self.filter(models.Q(organisation__isnull=True) | models.Q(organisation=organisation))
+        return self.filter(
+            models.Q(organisation__isnull=True) | models.Q(organisation=organisation)
+        )
 
 
 class GoalSet(models.Model):
@@ -162,6 +215,11 @@ class TargetQuerySet(models.QuerySet):
     def agenda2030(self) -> "TargetQuerySet":
         return self.filter(goal_set__code="agenda2030", goal_set__organisation__isnull=True)
 
+    def with_texts_for(self, organisation) -> "TargetQuerySet":
+        """Rows carry the organisation's Swedish text, for `display_text` and
+        `display_short_title`. Prefer `hallbar.agenda.selectors.targets_for_organisation`."""
+        return _with_texts_for(self, organisation)
+
 
 class Target(models.Model):
     """A target (delmål), e.g. 11.2. Unique by code within its goal set."""
@@ -202,6 +260,35 @@ class Target(models.Model):
     def text(self) -> LocalisedText:
         return localise(self.text_sv, self.text_en)
 
+    @property
+    def has_text_correction(self) -> bool:
+        """The organisation fetched with `with_texts_for()` has its own Swedish text."""
+        return _correction_value(self, CORRECTION_ID) is not None
+
+    @property
+    def display_text(self) -> LocalisedText:
+        """Swedish UI: the organisation's text, else the shipped Swedish, else the English
+        marked as a fallback. English UI: always the English wording."""
+        corrected = _correction_value(self, CORRECTION_TEXT)
+        return localise(corrected or self.text_sv, self.text_en)
+
+    @property
+    def display_short_title(self) -> LocalisedText:
+        """The short name for lists: the organisation's, else the shipped one; without a
+        Swedish short name, the full wording as `display_text` gives it."""
+        language = (get_language() or "sv")[:2]
+        short = _correction_value(self, CORRECTION_SHORT_TITLE) or self.short_title_sv
+        if language == "sv" and short:
+            return LocalisedText(short, "sv", False)
+        return self.display_text
+
+
+class GlobalIndicatorQuerySet(models.QuerySet):
+    def with_texts_for(self, organisation) -> "GlobalIndicatorQuerySet":
+        """Rows carry the organisation's Swedish title, for `display_title`. Prefer
+        `hallbar.agenda.selectors.indicators_for_organisation`."""
+        return _with_texts_for(self, organisation)
+
 
 class GlobalIndicator(models.Model):
     """A UN global indicator entry (2023 framework). Repeated indicators share `unsd_code`."""
@@ -213,11 +300,15 @@ class GlobalIndicator(models.Model):
     unsd_code = models.CharField(_("UNSD code"), max_length=20)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_repeated = models.BooleanField(
-        _("repeated"), default=False, help_text=_("The same indicator also stands under other targets.")
+        _("repeated"),
+        default=False,
+        help_text=_("The same indicator also stands under other targets."),
     )
     title_sv = models.TextField(_("title (Swedish)"), blank=True)
     title_en = models.TextField(_("title (English)"))
     source_sv = models.TextField(_("source of the Swedish text"), blank=True)
+
+    objects = GlobalIndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["target__goal_set", "target__position", "position"]
@@ -230,6 +321,18 @@ class GlobalIndicator(models.Model):
     @property
     def title(self) -> LocalisedText:
         return localise(self.title_sv, self.title_en)
+
+    @property
+    def has_text_correction(self) -> bool:
+        """The organisation fetched with `with_texts_for()` has its own Swedish title."""
+        return _correction_value(self, CORRECTION_ID) is not None
+
+    @property
+    def display_title(self) -> LocalisedText:
+        """Swedish UI: the organisation's title, else the shipped Swedish, else the
+        English marked as a fallback. English UI: always the English title."""
+        corrected = _correction_value(self, CORRECTION_TEXT)
+        return localise(corrected or self.title_sv, self.title_en)
 
 
 class TextCorrection(models.Model):
