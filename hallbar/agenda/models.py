@@ -129,6 +129,7 @@ class GoalSet(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = GoalSetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]
@@ -173,6 +174,8 @@ class Goal(models.Model):
         blank=True,
         help_text=_("Empty for goal 17, which spans all three."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["goal_set", "number"]

@@ -1,11 +1,13 @@
 """Agenda 2030 seen through the organisation's steering chain: the wedding cake,
 a goal with its targets, and a target with everything the municipality does for it."""
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.agenda.models import Dimension, GoalSet, Target
+from hallbar.agenda.models import Dimension, GlobalIndicator, GoalSet, Target
+from hallbar.agenda.selectors import indicators_for_organisation, targets_for_organisation
 from hallbar.organisation.access import can_edit, get_organisation_for_reading
 from hallbar.steering.coverage import (
     Coverage,
@@ -52,7 +54,9 @@ def goal_detail(request: HttpRequest, org_code: str, number: int) -> HttpRespons
     organisation = get_organisation_for_reading(request, org_code)
     agenda = _agenda2030()
     goal = get_object_or_404(agenda.goals, number=number)
-    targets = list(goal.targets.prefetch_related("indicators"))
+    targets = list(
+        targets_for_organisation(organisation, goal.targets.all()).prefetch_related("indicators")
+    )
     coverage = coverage_by_target(request.user, organisation, goal)
     for target in targets:
         target.coverage = coverage.get(target.pk, Coverage())
@@ -65,8 +69,12 @@ def goal_detail(request: HttpRequest, org_code: str, number: int) -> HttpRespons
 
 def target_detail(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
     organisation = get_organisation_for_reading(request, org_code)
+    indicators = indicators_for_organisation(organisation, GlobalIndicator.objects.all())
     target = get_object_or_404(
-        Target.objects.agenda2030().select_related("goal").prefetch_related("indicators"), code=code
+        targets_for_organisation(organisation, Target.objects.agenda2030())
+        .select_related("goal")
+        .prefetch_related(Prefetch("indicators", queryset=indicators)),
+        code=code,
     )
     return render(
         request,
