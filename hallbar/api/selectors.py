@@ -1,14 +1,15 @@
 """Reads behind the API, each a fixed number of queries however much data there is.
 
-The public may read only what is decided: decided local goals, and actions under
-decided plans. Tenant scoping goes through `for_organisation()`.
+The API is public: it shows what `steering.visibility` shows a reader without drafts
+(decided local goals, actions under decided plans).
 """
 
 from django.db.models import Prefetch, QuerySet
 
 from hallbar.agenda.models import GlobalIndicator, Goal, Target
 from hallbar.organisation.models import Organisation
-from hallbar.steering.models import Action, DecisionStatus, LocalGoal
+from hallbar.steering.models import Action, LocalGoal
+from hallbar.steering.visibility import actions_visible, goals_visible
 
 AGENDA_2030 = "agenda2030"
 
@@ -44,8 +45,7 @@ def decided_local_goals(
 ) -> QuerySet[LocalGoal]:
     """The organisation's decided council and committee goals (3 queries)."""
     goals = (
-        LocalGoal.objects.for_organisation(organisation)
-        .decided()
+        goals_visible(organisation=organisation, include_drafts=False)
         .select_related("body")
         .prefetch_related(
             Prefetch("targets", queryset=_agenda_targets()),
@@ -63,8 +63,7 @@ def actions_in_decided_plans(
 ) -> QuerySet[Action]:
     """The organisation's actions whose plan is decided (2 queries)."""
     actions = (
-        Action.objects.for_organisation(organisation)
-        .filter(plan__status=DecisionStatus.DECIDED)
+        actions_visible(organisation=organisation, include_drafts=False)
         .select_related("body", "plan")
         .prefetch_related(Prefetch("targets", queryset=_agenda_targets()))
         .order_by("title", "id")

@@ -15,6 +15,7 @@ from hallbar.steering.coverage import (
     coverage_by_target,
     work_for_target,
 )
+from hallbar.steering.visibility import sees_drafts
 
 # Top to bottom, as the cake is drawn: goal 17 on top, the biosphere at the base.
 CAKE_LAYERS = [
@@ -36,7 +37,11 @@ def overview(request: HttpRequest, org_code: str) -> HttpResponse:
     organisation = get_organisation_for_reading(request, org_code)
     agenda = _agenda2030()
     goals = list(agenda.goals.all())
-    coverage = coverage_by_goal(request.user, organisation, agenda)
+    coverage = coverage_by_goal(
+        organisation=organisation,
+        include_drafts=sees_drafts(request.user, organisation),
+        goal_set=agenda,
+    )
     for goal in goals:
         goal.coverage = coverage.get(goal.pk, Coverage())
     layers = [
@@ -57,7 +62,9 @@ def goal_detail(request: HttpRequest, org_code: str, number: int) -> HttpRespons
     targets = list(
         targets_for_organisation(organisation, goal.targets.all()).prefetch_related("indicators")
     )
-    coverage = coverage_by_target(request.user, organisation, goal)
+    coverage = coverage_by_target(
+        organisation=organisation, include_drafts=sees_drafts(request.user, organisation), goal=goal
+    )
     for target in targets:
         target.coverage = coverage.get(target.pk, Coverage())
     return render(
@@ -76,6 +83,7 @@ def target_detail(request: HttpRequest, org_code: str, code: str) -> HttpRespons
         .prefetch_related(Prefetch("indicators", queryset=indicators)),
         code=code,
     )
+    include_drafts = sees_drafts(request.user, organisation)
     return render(
         request,
         "steering/agenda_target.html",
@@ -83,7 +91,9 @@ def target_detail(request: HttpRequest, org_code: str, code: str) -> HttpRespons
             "organisation": organisation,
             "target": target,
             "goal": target.goal,
-            "work": work_for_target(request.user, organisation, target),
+            "work": work_for_target(
+                organisation=organisation, include_drafts=include_drafts, target=target
+            ),
             "can_edit": can_edit(request.user, organisation),
         },
     )

@@ -1,5 +1,6 @@
 """How the organisation's steering chain covers Agenda 2030: counts per goal and target,
-and what serves one target. Every function runs a fixed number of queries."""
+and what serves one target. Every function runs a fixed number of queries and shows only
+what the reader may see (`visibility.py`)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from hallbar.agenda.models import Goal, GoalSet, Target
 from hallbar.organisation.models import Organisation
 from hallbar.steering.models import GoalLevel
-from hallbar.steering.visibility import visible_actions, visible_documents, visible_local_goals
+from hallbar.steering.visibility import actions_visible, documents_visible, goals_visible
 
 
 @dataclass(frozen=True)
@@ -26,28 +27,29 @@ def _counts(queryset: QuerySet, key: str) -> dict[int, int]:
     return {row[key]: row["n"] for row in rows}
 
 
-def coverage_by_goal(user, organisation: Organisation, goal_set: GoalSet) -> dict[int, Coverage]:
+def _coverage(
+    organisation: Organisation, include_drafts: bool, link: Q, key: str
+) -> dict[int, Coverage]:
+    scope = {"organisation": organisation, "include_drafts": include_drafts}
+    goals = _counts(goals_visible(**scope).filter(link), key)
+    actions = _counts(actions_visible(**scope).filter(link), key)
+    return {
+        pk: Coverage(goals.get(pk, 0), actions.get(pk, 0)) for pk in goals.keys() | actions.keys()
+    }
+
+
+def coverage_by_goal(
+    *, organisation: Organisation, include_drafts: bool, goal_set: GoalSet
+) -> dict[int, Coverage]:
     """Goal id → how many local goals and actions serve any of its targets."""
-    goals = _counts(
-        visible_local_goals(user, organisation).filter(targets__goal_set=goal_set), "targets__goal"
-    )
-    actions = _counts(
-        visible_actions(user, organisation).filter(targets__goal_set=goal_set), "targets__goal"
-    )
-    return {
-        key: Coverage(goals.get(key, 0), actions.get(key, 0))
-        for key in goals.keys() | actions.keys()
-    }
+    return _coverage(organisation, include_drafts, Q(targets__goal_set=goal_set), "targets__goal")
 
 
-def coverage_by_target(user, organisation: Organisation, goal: Goal) -> dict[int, Coverage]:
+def coverage_by_target(
+    *, organisation: Organisation, include_drafts: bool, goal: Goal
+) -> dict[int, Coverage]:
     """Target id → how many local goals and actions serve it, for one goal's targets."""
-    goals = _counts(visible_local_goals(user, organisation).filter(targets__goal=goal), "targets")
-    actions = _counts(visible_actions(user, organisation).filter(targets__goal=goal), "targets")
-    return {
-        key: Coverage(goals.get(key, 0), actions.get(key, 0))
-        for key in goals.keys() | actions.keys()
-    }
+    return _coverage(organisation, include_drafts, Q(targets__goal=goal), "targets")
 
 
 @dataclass
@@ -64,22 +66,25 @@ class TargetWork:
         return not (self.council_goals or self.committee_goals or self.documents or self.actions)
 
 
-def work_for_target(user, organisation: Organisation, target: Target) -> TargetWork:
+def work_for_target(
+    *, organisation: Organisation, include_drafts: bool, target: Target
+) -> TargetWork:
+    scope = {"organisation": organisation, "include_drafts": include_drafts}
     goals = list(
-        visible_local_goals(user, organisation)
+        goals_visible(**scope)
         .filter(targets=target)
         .select_related("body", "document", "parent")
         .order_by("level", "title")
     )
     documents = list(
-        visible_documents(user, organisation)
+        documents_visible(**scope)
         .filter(Q(targets=target) | Q(local_goals__targets=target) | Q(actions__targets=target))
         .select_related("decided_by", "responsible_body")
         .distinct()
         .order_by("level", "title")
     )
     actions = list(
-        visible_actions(user, organisation)
+        actions_visible(**scope)
         .filter(targets=target)
         .select_related("body", "plan")
         .order_by("status", "title")

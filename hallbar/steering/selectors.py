@@ -6,21 +6,26 @@ edit the organisation: the public sees what is decided.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
 
-from hallbar.agenda.models import Goal, LocalisedText, Target, TextCorrection, localise
+from hallbar.agenda.models import Goal, Target
+from hallbar.agenda.selectors import targets_for_organisation
 from hallbar.organisation.models import Organisation
 from hallbar.steering.models import (
     Action,
-    DecisionStatus,
     DocumentLevel,
     GoalLevel,
     LocalGoal,
     SteeringDocument,
+)
+from hallbar.steering.visibility import (
+    actions_visible,
+    decided_unless,
+    documents_visible,
+    goals_visible,
 )
 
 HISTORY_LIMIT = 20
@@ -36,38 +41,14 @@ GOAL_LEVEL_ORDER = Case(
 )
 
 
-@dataclass(frozen=True)
-class LinkedTarget:
-    """A target as shown on a page: its code and text in the reader's language."""
-
-    code: str
-    text: LocalisedText
-
-
 def _target_codes() -> Prefetch:
     # List pages show codes only; the long wordings stay in the database.
     return Prefetch("targets", queryset=Target.objects.only("id", "code", "position", "goal_set"))
 
 
 def _targets_with_texts(organisation: Organisation, lookup: str = "targets") -> Prefetch:
-    """Targets with the organisation's own Swedish text, where it has written one."""
-    corrections = TextCorrection.objects.filter(organisation=organisation)
-    return Prefetch(
-        lookup,
-        queryset=Target.objects.prefetch_related(
-            Prefetch("corrections", queryset=corrections, to_attr="organisation_corrections")
-        ),
-    )
-
-
-def linked_targets(targets: Iterable[Target]) -> list[LinkedTarget]:
-    """Codes and texts of targets fetched through `_targets_with_texts`."""
-    linked = []
-    for target in targets:
-        corrections = getattr(target, "organisation_corrections", [])
-        text_sv = corrections[0].text_sv if corrections else target.text_sv
-        linked.append(LinkedTarget(code=target.code, text=localise(text_sv, target.text_en)))
-    return linked
+    """Targets with the organisation's own Swedish texts joined in (`display_text`)."""
+    return Prefetch(lookup, queryset=targets_for_organisation(organisation, Target.objects.all()))
 
 
 def history_of(obj: Model, limit: int = HISTORY_LIMIT) -> list[Any]:
@@ -84,15 +65,7 @@ def _search(queryset: QuerySet, text: str | None, *fields: str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def _decided_unless(queryset: QuerySet, include_drafts: bool) -> QuerySet:
-    return queryset if include_drafts else queryset.filter(status=DecisionStatus.DECIDED)
-
-
 # Steering documents
-
-
-def documents_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
-    return _decided_unless(SteeringDocument.objects.for_organisation(organisation), include_drafts)
 
 
 def document_list(
@@ -134,12 +107,12 @@ def document_get(
     *, organisation: Organisation, pk: int, include_drafts: bool
 ) -> SteeringDocument | None:
     """One document with everything its page shows, or None if the reader may not see it."""
-    children = _decided_unless(
+    children = decided_unless(
         SteeringDocument.objects.select_related("decided_by"), include_drafts
     ).order_by(DOCUMENT_LEVEL_ORDER, "title")
-    local_goals = _decided_unless(
-        LocalGoal.objects.select_related("body"), include_drafts
-    ).order_by(GOAL_LEVEL_ORDER, "title")
+    local_goals = decided_unless(LocalGoal.objects.select_related("body"), include_drafts).order_by(
+        GOAL_LEVEL_ORDER, "title"
+    )
     return (
         documents_visible(organisation=organisation, include_drafts=include_drafts)
         .select_related("decided_by", "responsible_body", "parent")
@@ -156,10 +129,6 @@ def document_get(
 
 
 # Local goals (council and committee goals)
-
-
-def goals_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
-    return _decided_unless(LocalGoal.objects.for_organisation(organisation), include_drafts)
 
 
 def goal_list(
@@ -181,7 +150,7 @@ def goal_list(
 
 
 def goal_get(*, organisation: Organisation, pk: int, include_drafts: bool) -> LocalGoal | None:
-    children = _decided_unless(LocalGoal.objects.select_related("body"), include_drafts).order_by(
+    children = decided_unless(LocalGoal.objects.select_related("body"), include_drafts).order_by(
         "title"
     )
     return (
@@ -211,14 +180,6 @@ def goal_get(*, organisation: Organisation, pk: int, include_drafts: bool) -> Lo
 # Actions
 
 
-def actions_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
-    """Actions of the organisation; for the public only those under decided plans."""
-    actions = Action.objects.for_organisation(organisation)
-    if not include_drafts:
-        actions = actions.filter(plan__status=DecisionStatus.DECIDED)
-    return actions
-
-
 def action_list(
     *, organisation: Organisation, include_drafts: bool, filters: Mapping[str, Any]
 ) -> QuerySet[Action]:
@@ -238,7 +199,7 @@ def action_list(
 
 
 def action_get(*, organisation: Organisation, pk: int, include_drafts: bool) -> Action | None:
-    local_goals = _decided_unless(LocalGoal.objects.all(), include_drafts).order_by(
+    local_goals = decided_unless(LocalGoal.objects.all(), include_drafts).order_by(
         GOAL_LEVEL_ORDER, "title"
     )
     return (

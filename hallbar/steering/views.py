@@ -145,7 +145,7 @@ def document_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
         raise Http404
     context |= {
         "document": document,
-        "targets": selectors.linked_targets(document.targets.all()),
+        "targets": document.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(document) if context["can_edit"] else [],
     }
@@ -240,7 +240,7 @@ def goal_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         raise Http404
     context |= {
         "goal": goal,
-        "targets": selectors.linked_targets(goal.targets.all()),
+        "targets": goal.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(goal) if context["can_edit"] else [],
     }
@@ -332,7 +332,7 @@ def action_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         raise Http404
     context |= {
         "action": action,
-        "targets": selectors.linked_targets(action.targets.all()),
+        "targets": action.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(action) if context["can_edit"] else [],
     }

@@ -1,9 +1,13 @@
-"""What of an organisation's steering chain a user may see.
+"""What of an organisation's steering chain a reader may see: the one rule.
 
-Members of the organisation see drafts too; everyone else (the public, other
-organisations' users) sees only what is decided: decided documents and goals, and
-actions under a decided plan.
+Editors of the organisation (organisation/access.can_edit) see drafts too; everyone else
+(the public, other organisations' users, external council members) sees only what is
+decided: decided documents and goals, and actions under a decided plan. Views compute
+`include_drafts` once per request with `sees_drafts()`; the selectors take the flag, so a
+prefetch never asks about memberships again.
 """
+
+from django.db.models import QuerySet
 
 from hallbar.organisation.access import can_edit
 from hallbar.organisation.models import Organisation
@@ -14,18 +18,22 @@ def sees_drafts(user, organisation: Organisation) -> bool:
     return can_edit(user, organisation)
 
 
-def visible_documents(user, organisation: Organisation):
-    documents = SteeringDocument.objects.for_organisation(organisation)
-    return documents if sees_drafts(user, organisation) else documents.decided()
+def decided_unless(queryset: QuerySet, include_drafts: bool) -> QuerySet:
+    """Documents or goals (any queryset with `status`): all, or only the decided ones."""
+    return queryset if include_drafts else queryset.filter(status=DecisionStatus.DECIDED)
 
 
-def visible_local_goals(user, organisation: Organisation):
-    goals = LocalGoal.objects.for_organisation(organisation)
-    return goals if sees_drafts(user, organisation) else goals.decided()
+def documents_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
+    return decided_unless(SteeringDocument.objects.for_organisation(organisation), include_drafts)
 
 
-def visible_actions(user, organisation: Organisation):
+def goals_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
+    return decided_unless(LocalGoal.objects.for_organisation(organisation), include_drafts)
+
+
+def actions_visible(*, organisation: Organisation, include_drafts: bool) -> QuerySet:
+    """Actions of the organisation; for readers without drafts, those under decided plans."""
     actions = Action.objects.for_organisation(organisation)
-    if sees_drafts(user, organisation):
+    if include_drafts:
         return actions
     return actions.filter(plan__status=DecisionStatus.DECIDED)
