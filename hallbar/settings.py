@@ -138,6 +138,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Kolada (RKA), the Swedish municipal KPI database: API v3.
+KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", "https://api.kolada.se/v3")
+KOLADA_TIMEOUT_SECONDS = env_int("KOLADA_TIMEOUT_SECONDS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
