@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hallbar.organisation",
     "hallbar.agenda",
     "hallbar.steering",
+    "hallbar.followup",
     "hallbar.api",
 ]
 
