@@ -102,7 +102,7 @@ class TextImportForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(limit)s, the most allowed. Split it."),
+                _("The file is larger than the limit of %(limit)s. Split it into smaller files."),
                 params={"limit": filesizeformat(MAX_FILE_BYTES)},
                 code="too_large",
             )

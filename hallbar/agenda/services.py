@@ -321,14 +321,16 @@ class TextImportSummary:
     def __str__(self) -> str:
         if not self.changed:
             text = gettext(
-                "Nothing changed: all %(count)d texts in the file were already saved."
+                "Nothing changed: every text in the file was already saved (%(count)d)."
             ) % {"count": self.unchanged}
         else:
-            text = gettext(
-                "Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
-            ) % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+            text = gettext("Imported. New: %(created)d, changed: %(updated)d, unchanged: %(unchanged)d.") % {
+                "created": self.created,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+            }
         if self.skipped:
-            text += " " + gettext("%(skipped)d rows without Swedish text were skipped.") % {
+            text += " " + gettext("Rows without Swedish text skipped: %(skipped)d.") % {
                 "skipped": self.skipped
             }
         return text

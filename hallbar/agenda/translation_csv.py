@@ -179,7 +179,7 @@ def read_translation_csv(
                     None,
                     None,
                     # Callers may read only one byte past the limit: say "larger than".
-                    _("The file is larger than %(limit)s, the most allowed. Split it.")
+                    _("The file is larger than the limit of %(limit)s. Split it into smaller files.")
                     % {"limit": filesizeformat(max_bytes)},
                 )
             ]
@@ -241,7 +241,7 @@ def read_translation_csv(
             RowError(
                 row + 1,
                 None,
-                _("The file cannot be read as CSV here (%(reason)s). Check the quotes.")
+                _("The file cannot be read as CSV (%(reason)s). Check the quotation marks.")
                 % {"reason": error},
             )
         )

@@ -152,7 +152,7 @@ def test_an_empty_file_and_a_file_with_only_a_header_are_refused():
 def test_too_large_and_too_long_files_are_refused_with_the_limit():
     problems = _problems(b"x" * 101, max_bytes=100)
     assert problems == [
-        (None, None, "The file is larger than 100\xa0bytes, the most allowed. Split it.")
+        (None, None, "The file is larger than the limit of 100\xa0bytes. Split it into smaller files.")
     ]
     rows = [f"target,17.11,,Rad {number}.," for number in range(4)]
     problems = _problems(_csv(*rows), max_rows=3)
@@ -280,7 +280,7 @@ def test_a_valid_file_is_imported_and_the_texts_show_on_pages(organisation, memb
         source_name="texter.csv",
     )
     assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 0)
-    assert str(summary) == "Imported: 2 new, 0 changed, 0 unchanged."
+    assert str(summary) == "Imported. New: 2, changed: 0, unchanged: 0."
     with translation.override("sv"):
         target = selectors.targets_for_organisation(organisation).get(code="17.11")
         assert (target.display_text.text, target.display_short_title.text) == (
@@ -297,7 +297,7 @@ def test_importing_the_same_file_again_changes_nothing_and_says_so(organisation)
     text_corrections_import(organisation=organisation, data=data)
     summary = text_corrections_import(organisation=organisation, data=data)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 1)
-    assert str(summary) == "Nothing changed: all 1 texts in the file were already saved."
+    assert str(summary) == "Nothing changed: every text in the file was already saved (1)."
     assert TextCorrection.history.count() == 1
 
 
@@ -392,7 +392,8 @@ def test_a_filled_in_template_imports_with_the_empty_rows_skipped(client, organi
     assert len(raised.value.errors) == 66 + 211 - 1
     summary = text_corrections_import(organisation=organisation, data=data, skip_empty=True)
     assert (summary.created, summary.skipped) == (1, 66 + 211 - 1)
-    assert "276 rows without Swedish text were skipped" in str(summary)
+    with translation.override("en"):
+        assert "Rows without Swedish text skipped: 276." in str(summary)
 
 
 # The upload page and the command
@@ -423,10 +424,10 @@ def test_uploading_a_valid_file_imports_it_and_reports_the_counts(client, organi
     assert response.redirect_chain[-1][0] == reverse(
         "agenda:text_list", kwargs={"org_code": "1961"}
     )
-    assert "Imported: 5 new, 0 changed, 0 unchanged." in response.content.decode()
+    assert "Imported. New: 5, changed: 0, unchanged: 0." in response.content.decode()
     response = _upload(client, EXAMPLE.read_bytes())
     assert (
-        "Nothing changed: all 5 texts in the file were already saved." in response.content.decode()
+        "Nothing changed: every text in the file was already saved (5)." in response.content.decode()
     )
 
 
@@ -447,7 +448,7 @@ def test_uploading_a_bad_file_lists_every_problem_and_saves_nothing(client, orga
 def test_uploading_a_file_over_the_size_limit_is_refused(client, organisation, member):
     client.force_login(member)
     response = _upload(client, b"kind,code,text_sv\n" + b"x" * MAX_FILE_BYTES)
-    assert "Translation file (CSV): The file is larger than 2.0\xa0MB, the most allowed." in (
+    assert "Translation file (CSV): The file is larger than the limit of 2.0\xa0MB." in (
         response.content.decode()
     )
     assert not TextCorrection.objects.exists()
@@ -460,14 +461,14 @@ def test_uploading_the_template_with_skip_ticked_imports_the_filled_rows(
     client.force_login(member)
     data = _csv("target,17.11,,Ifylld.,", "target,17.13,,,")
     response = _upload(client, data, skip_empty="on")
-    assert "1 rows without Swedish text were skipped" in response.content.decode()
+    assert "Rows without Swedish text skipped: 1." in response.content.decode()
     assert _texts(organisation) == {"17.11": "Ifylld."}
 
 
 @pytest.mark.django_db
 def test_the_command_imports_a_file_for_an_organisation(organisation, member, capsys):
     call_command("import_swedish_texts", str(EXAMPLE), organisation="1961", user="strateg")
-    assert "Hallstahammar: Imported: 5 new, 0 changed, 0 unchanged." in capsys.readouterr().out
+    assert "Hallstahammar: Imported. New: 5, changed: 0, unchanged: 0." in capsys.readouterr().out
     assert TextCorrection.history.filter(history_user=member).count() == 5
 
 
