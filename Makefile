@@ -45,8 +45,8 @@ format: $(STAMP)
 
 ## make messages: refresh and compile the translation catalogues (needs gettext)
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore ".venv/*" --ignore "var/*"
-	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+	DEBUG=true $(BIN)/python manage.py makemessages -l sv --no-obsolete --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "scripts/*" --ignore "bench/*"
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 ## make reference-data: regenerate the shipped fixtures from ../shared/data
 reference-data: $(STAMP)

@@ -1,8 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from hallbar import converters
 from hallbar.api.api import api
 from hallbar.organisation import views as organisation_views
+
+register_converter(converters.OrganisationCodeConverter, "org")
+register_converter(converters.TargetCodeConverter, "target")
+register_converter(converters.IndicatorCodeConverter, "indicator")
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
@@ -10,6 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("o/<str:org_code>/", include("hallbar.agenda.urls")),
-    path("o/<str:org_code>/", include("hallbar.steering.urls")),
+    path("o/<org:org_code>/", include("hallbar.agenda.urls")),
+    path("o/<org:org_code>/", include("hallbar.steering.urls")),
 ]

@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_environment_variable_in_settings_is_documented():
     settings = (ROOT / "hallbar" / "settings.py").read_text()
     variables = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings))
-    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "configuration.md").read_text(), re.M))
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "configuration.md").read_text(), re.M)
+    )
     assert variables, "no variables found: the pattern is out of date"
     assert variables - documented == set(), "undocumented variables"
     assert documented - variables == set(), "documented variables the settings no longer read"

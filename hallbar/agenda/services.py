@@ -324,7 +324,9 @@ class TextImportSummary:
                 "Nothing changed: every text in the file was already saved (%(count)d)."
             ) % {"count": self.unchanged}
         else:
-            text = gettext("Imported. New: %(created)d, changed: %(updated)d, unchanged: %(unchanged)d.") % {
+            text = gettext(
+                "Imported. New: %(created)d, changed: %(updated)d, unchanged: %(unchanged)d."
+            ) % {
                 "created": self.created,
                 "updated": self.updated,
                 "unchanged": self.unchanged,

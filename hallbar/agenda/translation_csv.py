@@ -179,7 +179,9 @@ def read_translation_csv(
                     None,
                     None,
                     # Callers may read only one byte past the limit: say "larger than".
-                    _("The file is larger than the limit of %(limit)s. Split it into smaller files.")
+                    _(
+                        "The file is larger than the limit of %(limit)s. Split it into smaller files."
+                    )
                     % {"limit": filesizeformat(max_bytes)},
                 )
             ]

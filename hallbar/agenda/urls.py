@@ -6,10 +6,12 @@ app_name = "agenda"
 
 urlpatterns = [
     path(
-        "agenda/targets/<str:code>/swedish-text/", views.target_text_edit, name="target_text_edit"
+        "agenda/targets/<target:code>/swedish-text/",
+        views.target_text_edit,
+        name="target_text_edit",
     ),
     path(
-        "agenda/indicators/<str:code>/swedish-text/",
+        "agenda/indicators/<indicator:code>/swedish-text/",
         views.indicator_text_edit,
         name="indicator_text_edit",
     ),

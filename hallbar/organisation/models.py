@@ -5,6 +5,7 @@ place that adds the field and the `for_organisation()` scope every query goes th
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -115,6 +116,14 @@ class Body(TenantModel):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def clean(self) -> None:
+        if (
+            self.parent_id
+            and self.organisation_id
+            and self.parent.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"parent": _("Choose one of your organisation's own bodies.")})
+
 
 class MembershipRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
@@ -152,3 +161,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.body} ({self.get_role_display()})"
+
+
+class DemoAccount(models.Model):
+    """Marks a login created by `load_demo_data`: it works only in demo mode
+    (`organisation.auth.DemoAwareModelBackend`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_account"
+    )
+
+    class Meta:
+        verbose_name = _("demo login")
+        verbose_name_plural = _("demo logins")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -70,25 +70,25 @@ def work_for_target(
     *, organisation: Organisation, include_drafts: bool, target: Target
 ) -> TargetWork:
     scope = {"organisation": organisation, "include_drafts": include_drafts}
+    serving_goals = goals_visible(**scope).filter(targets=target)
+    serving_actions = actions_visible(**scope).filter(targets=target)
     goals = list(
-        goals_visible(**scope)
-        .filter(targets=target)
-        .select_related("body", "document", "parent")
-        .order_by("level", "title")
+        serving_goals.select_related("body", "document", "parent").order_by("level", "title")
     )
+    # A document serves the target directly, or through a goal or action the reader may
+    # see: a draft goal under a decided programme must not reveal itself through it.
     documents = list(
         documents_visible(**scope)
-        .filter(Q(targets=target) | Q(local_goals__targets=target) | Q(actions__targets=target))
+        .filter(
+            Q(targets=target)
+            | Q(local_goals__in=serving_goals.values("pk"))
+            | Q(actions__in=serving_actions.values("pk"))
+        )
         .select_related("decided_by", "responsible_body")
         .distinct()
         .order_by("level", "title")
     )
-    actions = list(
-        actions_visible(**scope)
-        .filter(targets=target)
-        .select_related("body", "plan")
-        .order_by("status", "title")
-    )
+    actions = list(serving_actions.select_related("body", "plan").order_by("title"))
     return TargetWork(
         council_goals=[goal for goal in goals if goal.level == GoalLevel.COUNCIL],
         committee_goals=[goal for goal in goals if goal.level == GoalLevel.COMMITTEE],

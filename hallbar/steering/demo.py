@@ -23,7 +23,14 @@ from django.db import models, transaction
 from django.utils import translation
 
 from hallbar.agenda.models import Goal, Target
-from hallbar.organisation.models import Body, BodyKind, Membership, MembershipRole, Organisation
+from hallbar.organisation.models import (
+    Body,
+    BodyKind,
+    DemoAccount,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
 from hallbar.organisation.services import STANDARD_BODIES, organisation_create
 from hallbar.steering.models import (
     Action,
@@ -1086,6 +1093,7 @@ def _load_users(summary: DemoLoadSummary, bodies: dict[str, Body]) -> None:
             # fast), and a password someone set on purpose is never overwritten.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        DemoAccount.objects.get_or_create(user=user)
         for seat in item.seats:
             lookup = {"user": user, "body": bodies[seat.body]}
             _upsert(summary, Membership, lookup, {"role": seat.role, "title": seat.title})

@@ -212,6 +212,8 @@ class SteeringDocumentForm(SteeringFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The model's own rules (clean()) compare related rows with it.
+        self.instance.organisation = organisation
         for name in ("decided_by", "responsible_body", "applies_to"):
             _limit_to_bodies(self.fields[name], organisation)
         parents = SteeringDocument.objects.for_organisation(organisation).order_by(
@@ -289,6 +291,8 @@ class LocalGoalForm(SteeringFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The model's own rules (clean()) compare related rows with it.
+        self.instance.organisation = organisation
         _limit_to_bodies(self.fields["body"], organisation)
         self.fields["document"].queryset = SteeringDocument.objects.for_organisation(
             organisation
@@ -370,6 +374,8 @@ class ActionForm(SteeringFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The model's own rules (clean()) compare related rows with it.
+        self.instance.organisation = organisation
         # Actions belong under action plans; an action already filed under another
         # level (e.g. by an import) keeps its plan selectable so it can still be edited.
         plans = Q(level=DocumentLevel.ACTION_PLAN)

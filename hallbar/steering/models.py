@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -11,9 +12,34 @@ from simple_history.models import HistoricalRecords
 
 from hallbar.agenda.models import Dimension
 from hallbar.lib.terms import add_months, term_containing
-from hallbar.organisation.models import TenantModel, TenantQuerySet
+from hallbar.organisation.models import BodyKind, TenantModel, TenantQuerySet
 
 WARNING_HORIZON_MONTHS = 6
+
+# Bodies that decide steering documents and their own goals (the strategy: KF, KS, the
+# nämnder and styrelser, companies and federations). Advisory and preparing bodies (the
+# sustainability council and committee, the management and analysis groups, working
+# groups) never do. Issue 3 replaces this with mandates as data.
+DECIDING_BODY_KINDS = {
+    BodyKind.COUNCIL_ASSEMBLY,
+    BodyKind.EXECUTIVE_BOARD,
+    BodyKind.COMMITTEE,
+    BodyKind.COMPANY,
+    BodyKind.FEDERATION,
+}
+
+
+def _check_organisation(owner, **related) -> None:
+    """Every related row must belong to the owner's organisation (forms, admin, services)."""
+    if owner.organisation_id is None:
+        return
+    errors = {
+        name: _("Choose one of your organisation's own.")
+        for name, value in related.items()
+        if value is not None and value.organisation_id != owner.organisation_id
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class DocumentLevel(models.TextChoices):
@@ -138,6 +164,28 @@ class SteeringDocument(TenantModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        _check_organisation(
+            self,
+            decided_by=self.decided_by,
+            responsible_body=self.responsible_body,
+            parent=self.parent,
+        )
+        errors = {}
+        if self.parent and LEVEL_ORDER[self.parent.level] >= LEVEL_ORDER[self.level]:
+            errors["parent"] = _(
+                "The parent document must stand higher in the steering chain "
+                "(goals and budget, strategy, programme, action plan)."
+            )
+        if self.decided_by and self.decided_by.kind not in DECIDING_BODY_KINDS:
+            errors["decided_by"] = _("%(body)s does not decide steering documents.") % {
+                "body": self.decided_by
+            }
+        if self.decision_date and self.decision_date > timezone.localdate():
+            errors["decision_date"] = _("The decision date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_municipality_wide(self) -> bool:
         return self.responsible_body_id is None
@@ -187,6 +235,9 @@ class SteeringDocument(TenantModel):
         elif due and due <= horizon:
             found.append(_("Review due by %(date)s") % {"date": due.isoformat()})
         return found
+
+
+LEVEL_ORDER = {level: index for index, level in enumerate(DocumentLevel.values)}
 
 
 class GoalLevel(models.TextChoices):
@@ -258,6 +309,31 @@ class LocalGoal(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        _check_organisation(
+            self, body=self.body_or_none, document=self.document, parent=self.parent
+        )
+        body = self.body_or_none
+        errors = {}
+        if body and self.level == GoalLevel.COUNCIL and body.kind != BodyKind.COUNCIL_ASSEMBLY:
+            errors["body"] = _("A council goal belongs to the municipal council.")
+        if (
+            body
+            and self.level == GoalLevel.COMMITTEE
+            and (body.kind not in DECIDING_BODY_KINDS or body.kind == BodyKind.COUNCIL_ASSEMBLY)
+        ):
+            errors["body"] = _(
+                "A committee goal belongs to a committee, board, company or federation."
+            )
+        if self.decision_date and self.decision_date > timezone.localdate():
+            errors["decision_date"] = _("The decision date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def body_or_none(self):
+        return self.body if self.body_id else None
 
 
 class ActionStatus(models.TextChoices):
@@ -335,3 +411,10 @@ class Action(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        _check_organisation(
+            self,
+            plan=self.plan if self.plan_id else None,
+            body=self.body if self.body_id else None,
+        )

@@ -8,7 +8,7 @@ urlpatterns = [
     # Agenda 2030 seen through the organisation's steering chain.
     path("", agenda_views.overview, name="overview"),
     path("agenda/goals/<int:number>/", agenda_views.goal_detail, name="goal"),
-    path("agenda/targets/<str:code>/", agenda_views.target_detail, name="target"),
+    path("agenda/targets/<target:code>/", agenda_views.target_detail, name="target"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/new/", views.document_create, name="document_create"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),

@@ -152,7 +152,11 @@ def test_an_empty_file_and_a_file_with_only_a_header_are_refused():
 def test_too_large_and_too_long_files_are_refused_with_the_limit():
     problems = _problems(b"x" * 101, max_bytes=100)
     assert problems == [
-        (None, None, "The file is larger than the limit of 100\xa0bytes. Split it into smaller files.")
+        (
+            None,
+            None,
+            "The file is larger than the limit of 100\xa0bytes. Split it into smaller files.",
+        )
     ]
     rows = [f"target,17.11,,Rad {number}.," for number in range(4)]
     problems = _problems(_csv(*rows), max_rows=3)
@@ -427,7 +431,8 @@ def test_uploading_a_valid_file_imports_it_and_reports_the_counts(client, organi
     assert "Imported. New: 5, changed: 0, unchanged: 0." in response.content.decode()
     response = _upload(client, EXAMPLE.read_bytes())
     assert (
-        "Nothing changed: every text in the file was already saved (5)." in response.content.decode()
+        "Nothing changed: every text in the file was already saved (5)."
+        in response.content.decode()
     )
 
 

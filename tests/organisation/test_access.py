@@ -7,7 +7,9 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role,expected", [("chair", True), ("member", True), ("officer", True), ("external", False)])
+@pytest.mark.parametrize(
+    "role,expected", [("chair", True), ("member", True), ("officer", True), ("external", False)]
+)
 def test_members_edit_but_external_council_members_do_not(role, expected):
     membership = MembershipFactory(role=role)
     assert can_edit(membership.user, membership.body.organisation) is expected

@@ -167,3 +167,43 @@ def test_english_switch_keeps_the_page(client, organisation):
     with translation.override("en"):
         html = client.get(url).content.decode()
     assert "What Hallstahammar does for this target" in html
+
+
+def test_a_draft_goal_does_not_reveal_its_decided_document_to_the_public(client, organisation):
+    council = BodyFactory(
+        organisation=organisation, name="Kommunfullmäktige", kind="council_assembly"
+    )
+    programme = SteeringDocumentFactory(
+        organisation=organisation,
+        title="Näringslivsprogram",
+        level="programme",
+        status="decided",
+        decided_by=council,
+        decision_date="2024-03-01",
+    )
+    draft = LocalGoalFactory(
+        organisation=organisation, document=programme, status="draft", decision_date=None
+    )
+    draft.targets.set([target("14.1")])
+    html = get(client, "steering:target", org_code="1961", code="14.1").content.decode()
+    assert "Näringslivsprogram" not in html
+    member = MembershipFactory(body__organisation=organisation).user
+    client.force_login(member)
+    html = get(client, "steering:target", org_code="1961", code="14.1").content.decode()
+    assert "Näringslivsprogram" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/%00/",
+        "/o/%00/documents/",
+        "/o/1961/agenda/targets/%00/",
+        "/o/1961/agenda/targets/11.2%00/",
+        "/o/1961/agenda/targets/%00/swedish-text/",
+        "/o/1961/agenda/indicators/%00/swedish-text/",
+        "/o/19610/",
+    ],
+)
+def test_malformed_codes_in_the_address_are_404_not_a_server_error(client, organisation, path):
+    assert client.get(path).status_code == 404

@@ -240,3 +240,30 @@ def test_example_data_says_so(demo_mode):
         .exists()
     )
     assert not Action.objects.exclude(description__contains="Exempeldata").exists()
+
+
+def test_demo_logins_work_only_in_demo_mode(client, settings, reference_data):
+    settings.DEMO_MODE = True
+    demo.demo_data_load()
+    assert client.login(username="strateg", password="hallbar-demo")
+    client.logout()
+    settings.DEMO_MODE = False
+    assert not client.login(username="strateg", password="hallbar-demo")
+    assert not client.login(username="admin", password="hallbar-demo")
+
+
+def test_a_demo_session_ends_when_demo_mode_is_turned_off(client, settings, reference_data):
+    settings.DEMO_MODE = True
+    demo.demo_data_load()
+    client.login(username="strateg", password="hallbar-demo")
+    assert client.get("/o/1961/documents/new/").status_code == 200
+    settings.DEMO_MODE = False
+    assert client.get("/o/1961/documents/new/").status_code == 302  # to the login page
+
+
+def test_every_demo_row_obeys_the_models_own_rules(settings, reference_data):
+    settings.DEMO_MODE = True
+    demo.demo_data_load()
+    for model in (SteeringDocument, LocalGoal, Action, Body):
+        for row in model.objects.all():
+            row.full_clean()

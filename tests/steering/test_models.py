@@ -29,15 +29,15 @@ def council(organisation):
 
 
 def make_document(organisation, council, **fields):
-    document = SteeringDocument(
-        organisation=organisation,
-        title="Strategi och ramverk för hållbar utveckling",
-        level=DocumentLevel.STRATEGY,
-        decided_by=council,
-        decision_date=dt.date(2021, 10, 25),
-        owner="Kommunstrateg",
+    values = {
+        "title": "Strategi och ramverk för hållbar utveckling",
+        "level": DocumentLevel.STRATEGY,
+        "decided_by": council,
+        "decision_date": dt.date(2021, 10, 25),
+        "owner": "Kommunstrateg",
         **fields,
-    )
+    }
+    document = SteeringDocument(organisation=organisation, **values)
     document.dimensions = ["ecological", "social", "economic"]
     document.save()
     return document
@@ -76,3 +76,70 @@ def test_expiry_within_six_months_warns(organisation, council):
     assert document.warnings(today=dt.date(2027, 7, 1)) == ["Validity ends 2027-12-31"]
     assert document.warnings(today=dt.date(2027, 6, 30)) == []
     assert document.warnings(today=dt.date(2028, 1, 1)) == ["Validity ended 2027-12-31"]
+
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from hallbar.steering.models import LocalGoal  # noqa: E402
+
+
+def test_a_council_goal_belongs_to_the_council(organisation, council):
+    advisory = Body.objects.create(
+        organisation=organisation, name="Hållbarhetsrådet", kind="sustainability_council"
+    )
+    goal = LocalGoal(organisation=organisation, level="council", title="Mål", body=advisory)
+    with pytest.raises(ValidationError) as raised:
+        goal.full_clean()
+    assert raised.value.message_dict["body"] == ["A council goal belongs to the municipal council."]
+    goal.body = council
+    goal.full_clean()
+
+
+def test_a_committee_goal_belongs_to_a_committee_not_the_council(organisation, council):
+    goal = LocalGoal(organisation=organisation, level="committee", title="Mål", body=council)
+    with pytest.raises(ValidationError, match="committee, board, company or federation"):
+        goal.full_clean()
+
+
+def test_an_advisory_body_cannot_decide_a_document(organisation, council):
+    analysis = Body.objects.create(
+        organisation=organisation, name="Analysgruppen", kind="analysis_group"
+    )
+    document = make_document(organisation, council)
+    document.decided_by = analysis
+    with pytest.raises(ValidationError) as raised:
+        document.full_clean()
+    assert raised.value.message_dict["decided_by"] == [
+        "Analysgruppen does not decide steering documents."
+    ]
+
+
+def test_a_parent_document_stands_higher_in_the_chain(organisation, council):
+    plan = make_document(organisation, council, level="action_plan")
+    budget = make_document(organisation, council, level="budget")
+    budget.parent = plan
+    with pytest.raises(ValidationError, match="higher in the steering chain"):
+        budget.full_clean()
+    plan.parent = budget
+    plan.full_clean()
+
+
+def test_a_decision_cannot_be_dated_in_the_future(organisation, council):
+    document = make_document(organisation, council)
+    document.decision_date = dt.date(2999, 1, 1)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        document.full_clean()
+
+
+def test_related_rows_of_another_organisation_are_refused(organisation, council):
+    other = Organisation.objects.create(code="1980", name="Västerås")
+    other_council = Body.objects.create(
+        organisation=other, name="KF Västerås", kind="council_assembly"
+    )
+    document = make_document(organisation, council)
+    document.decided_by = other_council
+    with pytest.raises(ValidationError, match="your organisation's own"):
+        document.full_clean()
+    other_council.parent = council
+    with pytest.raises(ValidationError, match="your organisation's own bodies"):
+        other_council.full_clean()
