@@ -53,10 +53,12 @@ def _get_organisation(code: str) -> Organisation:
 
 
 def _get_target(code: str | None) -> Target | None:
-    """The Agenda 2030 target to filter by, or a 422 naming the unknown code."""
-    if code is None:
+    """The Agenda 2030 target to filter by, or a 422 naming the unknown code.
+
+    Read as the forms read codes: "11.A" and "11.a." mean 11.a; empty means no filter."""
+    if code is None or not code.strip():
         return None
-    target = selectors.agenda_target(code)
+    target = selectors.agenda_target(code.strip().rstrip(".").lower())
     if target is None:
         raise ValidationError(
             [

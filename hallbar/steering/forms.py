@@ -141,6 +141,12 @@ class SteeringFormMixin(forms.Form):
 
     def clean_version(self) -> dt.datetime | None:
         value = self.cleaned_data.get("version")
+        if not value and self.instance.pk:  # type: ignore[attr-defined]
+            # An edit without the version it started from could overwrite unseen changes.
+            raise forms.ValidationError(
+                _("The form is out of date. Reload the page and enter your changes again."),
+                code="missing_version",
+            )
         if not value:
             return None
         try:

@@ -167,3 +167,14 @@ def test_it_runs_a_constant_number_of_queries(
 
     assert len(body) == 11
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_target_codes_are_read_as_the_forms_read_them(agenda_sample, hallstahammar, api_get):
+    make_goal_for(hallstahammar, "Stöd till de minst utvecklade", [agenda_sample.target_11_a])
+
+    for written in ("11.a", "11.A", " 11.a. "):
+        response = api_get("organisations/1961/goals", target=written)
+        assert response.status_code == 200, written
+        assert [g["title"] for g in response.json()] == ["Stöd till de minst utvecklade"]
+    # An empty filter is no filter.
+    assert api_get("organisations/1961/goals", target="").status_code == 200

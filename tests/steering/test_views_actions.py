@@ -362,10 +362,27 @@ def test_an_action_filed_under_another_level_can_still_be_edited(
     action = ActionFactory(organisation=organisation, plan=programme, body=committee)
 
     response = client.post(
-        url("action_edit", organisation, pk=action.pk), form_data(programme, committee)
+        url("action_edit", organisation, pk=action.pk),
+        form_data(programme, committee) | {"version": action.updated_at.isoformat()},
     )
 
     assert response.status_code == 302
+
+
+def test_an_edit_without_the_version_it_started_from_is_refused(
+    client, organisation, committee, plan, editor
+):
+    action = ActionFactory(organisation=organisation, plan=plan, body=committee, title="Före")
+
+    response = client.post(
+        url("action_edit", organisation, pk=action.pk),
+        form_data(plan, committee) | {"title": "Efter"},
+    )
+
+    assert response.status_code == 200
+    assert "The form is out of date" in response.content.decode()
+    action.refresh_from_db()
+    assert action.title == "Före"
 
 
 def test_editing_another_organisations_action_is_not_found(
