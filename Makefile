@@ -23,6 +23,7 @@ run: $(STAMP)
 	@mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
+	$(DEMO_ENV) $(BIN)/python manage.py load_kolada_reference
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
 	$(DEMO_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
@@ -51,6 +52,7 @@ messages: $(STAMP)
 ## make reference-data: regenerate the shipped fixtures from ../shared/data
 reference-data: $(STAMP)
 	$(BIN)/python scripts/build_reference_data.py --source ../shared/data
+	$(BIN)/python scripts/build_kolada_reference.py --source ../shared/data
 
 clean:
 	rm -rf var

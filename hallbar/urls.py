@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("o/<org:org_code>/", include("hallbar.agenda.urls")),
     path("o/<org:org_code>/", include("hallbar.steering.urls")),
+    path("o/<org:org_code>/", include("hallbar.followup.urls")),
 ]
