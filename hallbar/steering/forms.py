@@ -84,6 +84,14 @@ class TargetCodesField(forms.CharField):
         return [found[code] for code in codes]
 
 
+class ChoicesWithoutBlanks(forms.MultipleChoiceField):
+    """A checkbox group where an empty value (a crafted `dimensions=`) means "none
+    chosen", so the user reads the field's own "required" message."""
+
+    def to_python(self, value: Any) -> list[str]:
+        return [item for item in super().to_python(value) if item]
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; ISO dates are what users in Sweden type anyway."""
 
@@ -181,7 +189,7 @@ class SteeringFormMixin(forms.Form):
 
 
 class SteeringDocumentForm(SteeringFormMixin, forms.ModelForm):
-    dimensions = forms.MultipleChoiceField(
+    dimensions = ChoicesWithoutBlanks(
         label=_("Dimensions"),
         choices=Dimension.choices,
         widget=forms.CheckboxSelectMultiple,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -240,3 +241,15 @@ def test_the_target_filter_takes_one_known_code(organisation):
 
     assert form.filters() == {}
     assert form.errors["target"] == ["Enter one target code."]
+
+
+def test_an_empty_dimension_value_reads_as_none_chosen():
+    from hallbar.steering.forms import ChoicesWithoutBlanks
+
+    field = ChoicesWithoutBlanks(
+        choices=[("social", "Social")],
+        error_messages={"required": "Choose at least one dimension."},
+    )
+    with pytest.raises(ValidationError) as raised:
+        field.clean([""])
+    assert raised.value.messages == ["Choose at least one dimension."]
