@@ -44,6 +44,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## make bench: benchmarks as ratios against baselines measured in the same run (PostgreSQL)
+bench: $(STAMP)
+	@scripts/ensure-debian-packages postgresql
+	HALLBAR_TESTING=true scripts/with-postgres $(BIN)/python bench/followup.py
+
 ## make messages: refresh and compile the translation catalogues (needs gettext)
 messages: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemessages -l sv --no-obsolete --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "scripts/*" --ignore "bench/*"

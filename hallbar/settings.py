@@ -149,4 +149,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO, which drowns a sync's progress bar.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

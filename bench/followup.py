@@ -1,0 +1,316 @@
+"""Benchmarks of issue 4 (`make bench`): Kolada import and progress, as ratios against
+baselines measured in the same run.
+
+1. Import of 290 areas × 50 KPIs × 20 years × 3 genders (870,000 observations) from
+   Kolada-shaped JSON pages (the real client, pages served in-process by an httpx
+   transport, the real `kolada_data_sync`) into PostgreSQL: rows/s at least 0.5× a raw
+   COPY of the same rows into an empty table created LIKE the observation table
+   INCLUDING ALL. Re-import of the same data: at least 1× that baseline, and no row
+   written. Peak memory under 400 MB and flat as input grows (measured in child
+   processes at a quarter and the whole of the data).
+2. Progress for all series of the data set: at most 2× the time of reading the same
+   observations from PostgreSQL into memory.
+
+Run with `make bench` (a throwaway PostgreSQL cluster, like `make test`).
+"""
+
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import numpy as np
+from common import FIRST_YEAR, GENDERS, KPIS, YEARS, best_of, migrated, report, value
+from django.db import connection, transaction
+
+from hallbar.followup.kolada_sync import kolada_data_sync, kolada_sync_plan
+from hallbar.followup.models import (
+    Area,
+    Indicator,
+    Kpi,
+    Observation,
+    ObservationRevision,
+    ProgressRecord,
+    RawResponse,
+)
+from hallbar.followup.services import kolada_reference_load
+from hallbar.integrations.kolada.client import KoladaClient
+from hallbar.lib.progress import measure_many, series_matrix
+from hallbar.organisation.models import Organisation
+
+BASE_URL = "http://kolada.bench.invalid/v3"
+PER_PAGE = 5000
+
+
+def kolada_transport(kpi_count: int) -> httpx.MockTransport:
+    """Kolada API v3 data pages (no file, no network). Each body is generated once and
+    kept, so that `prepare()` can build them all before the timed run: serving costs a
+    dictionary lookup, as if the bytes came off a socket."""
+    area_index: dict[str, int] = {}
+    bodies: dict[str, bytes] = {}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        key = str(request.url)
+        if key not in bodies:
+            bodies[key] = generate(request)
+        return httpx.Response(
+            200, content=bodies[key], headers={"content-type": "application/json"}
+        )
+
+    def generate(request: httpx.Request) -> bytes:
+        parts = request.url.path.split("/")
+        kpis = parts[parts.index("kpi") + 1].split(",")
+        areas = parts[parts.index("municipality") + 1].split(",")
+        page = int(parse_qs(urlparse(str(request.url)).query).get("page", ["1"])[0])
+        entries = [
+            (kpi, area, FIRST_YEAR + year)
+            for kpi in kpis
+            if int(kpi[1:]) < kpi_count
+            for area in areas
+            for year in range(YEARS)
+        ]
+        chunk = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
+        values = []
+        for kpi, area, year in chunk:
+            a = area_index.setdefault(area, len(area_index))
+            values.append(
+                {
+                    "kpi": kpi,
+                    "municipality": area,
+                    "period": year,
+                    "values": [
+                        {
+                            "count": 1,
+                            "gender": gender,
+                            "status": "",
+                            "value": value(a, int(kpi[1:]), year, g),
+                            "isdeleted": False,
+                        }
+                        for g, gender in enumerate(GENDERS)
+                    ],
+                }
+            )
+        body: dict = {"count": len(entries), "values": values}
+        if page * PER_PAGE < len(entries):
+            body["next_url"] = str(request.url.copy_merge_params({"page": page + 1}))
+        return json.dumps(body).encode()
+
+    return httpx.MockTransport(handle)
+
+
+def setup(kpi_count: int) -> Organisation:
+    """Reference areas, `kpi_count` shared KPIs followed by one organisation."""
+    kolada_reference_load()
+    organisation, _ = Organisation.objects.get_or_create(
+        code="1961", defaults={"name": "Hallstahammar"}
+    )
+    kpis = [
+        Kpi.objects.get_or_create(
+            source="kolada",
+            code=f"B{n:05d}",
+            organisation=None,
+            defaults={"title_sv": f"Bänknyckeltal {n}", "is_divided_by_gender": True},
+        )[0]
+        for n in range(KPIS)
+    ]
+    Indicator.objects.filter(organisation=organisation).delete()
+    Indicator.objects.bulk_create(
+        [Indicator(organisation=organisation, kpi=kpi, target_value=80) for kpi in kpis[:kpi_count]]
+    )
+    return organisation
+
+
+def plan_rows(organisation: Organisation, kpi_count: int) -> int:
+    plan = kolada_sync_plan(organisation)
+    return kpi_count * len(plan.area_codes) * YEARS * len(GENDERS)
+
+
+def prepare(organisation: Organisation, transport: httpx.MockTransport) -> None:
+    """Fetch every page once through the client, untimed and without storing anything."""
+    with KoladaClient(BASE_URL, 30, transport=transport, sleep=lambda s: None) as client:
+        for chunk in kolada_sync_plan(organisation).chunks:
+            for _page in client.fetch_chunk(chunk):
+                pass
+
+
+def sync(organisation: Organisation, kpi_count: int, state_dir: str, transport=None):
+    transport = transport or kolada_transport(kpi_count)
+    client = KoladaClient(BASE_URL, 30, transport=transport, sleep=lambda s: None)
+    with client:
+        return kolada_data_sync(
+            organisation=organisation, client=client, state_dir=Path(state_dir), restart=True
+        )
+
+
+def copy_baseline(organisation: Organisation, kpi_count: int) -> tuple[float, int]:
+    """Seconds to COPY the same rows into an empty table LIKE the observation table."""
+    plan = kolada_sync_plan(organisation)
+    kpi_ids = dict(
+        Kpi.objects.filter(code__startswith="B", organisation=None).values_list("code", "pk")
+    )
+    area_ids = dict(Area.objects.filter(code__in=plan.area_codes).values_list("code", "pk"))
+    buffer = io.StringIO()
+    rows = 0
+    for kpi_code, kpi_id in sorted(kpi_ids.items())[:kpi_count]:
+        for a, area in enumerate(plan.area_codes):
+            for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+                for g, gender in enumerate(GENDERS):
+                    v = value(a, int(kpi_code[1:]), year, g)
+                    buffer.write(
+                        f"{kpi_id}\t{area_ids[area]}\t{year}\t{gender}\t{v}\t\t1\tKolada\t2026-11-26 00:00:00+00\n"
+                    )
+                    rows += 1
+    table = Observation._meta.db_table
+    columns = "kpi_id, area_id, year, gender, value, missing_reason, count, source, fetched_at"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute(f"CREATE TABLE bench_copy (LIKE {table} INCLUDING ALL)")
+    data = buffer.getvalue()
+    start = time.perf_counter()
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_copy")
+    return elapsed, rows
+
+
+def child_peak_memory(kpi_count: int) -> float:
+    """Peak RSS (MB) of a fresh process that imports `kpi_count` KPIs' data."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(kpi_count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])["peak_mb"]
+
+
+def child(kpi_count: int) -> None:
+    import tempfile
+
+    organisation = setup(kpi_count)
+    truncate()
+    with tempfile.TemporaryDirectory() as state_dir:
+        sync(organisation, kpi_count, state_dir)
+    truncate()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak_kb / 1024}))
+
+
+def truncate() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {Observation._meta.db_table}, {ObservationRevision._meta.db_table}, "
+            f"{RawResponse._meta.db_table}, {ProgressRecord._meta.db_table}"
+        )
+
+
+def read_observations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All observations into memory: series keys, years, values (the progress baseline)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kpi_id, area_id, gender, year, value FROM {Observation._meta.db_table}"
+        )
+        rows = cursor.fetchall()
+    kpi, area, gender, year, val = zip(*rows, strict=True)
+    gender_code = np.array([GENDERS.index(g) for g in gender])
+    keys = (
+        np.array(kpi, dtype=np.int64) * 1_000_000 + np.array(area, dtype=np.int64)
+    ) * 4 + gender_code
+    values = np.array([np.nan if v is None else v for v in val], dtype=float)
+    return keys, np.array(year, dtype=np.int64), values
+
+
+def progress_all() -> int:
+    keys, years, values = read_observations()
+    _series, year_axis, matrix = series_matrix(keys, years, values)
+    batch = measure_many(year_axis, matrix, directions="positive", targets=80.0)
+    return len(batch.status_names())
+
+
+def main() -> int:
+    import tempfile
+
+    migrated()
+    organisation = setup(KPIS)
+    truncate()
+    ok = True
+
+    copy_seconds, copy_rows = copy_baseline(organisation, KPIS)
+    print(
+        f"baseline  COPY {copy_rows:,} rows: {copy_seconds:.2f} s ({copy_rows / copy_seconds:,.0f} rows/s)"
+    )
+
+    transport = kolada_transport(KPIS)
+    prepare(organisation, transport)
+    with tempfile.TemporaryDirectory() as state_dir:
+        start = time.perf_counter()
+        first = sync(organisation, KPIS, state_dir, transport)
+        import_seconds = time.perf_counter() - start
+        rows = first.new
+        print(
+            f"import    {rows:,} rows: {import_seconds:.2f} s ({rows / import_seconds:,.0f} rows/s)"
+        )
+        ok &= rows == copy_rows
+        ok &= report(
+            "import rows/s vs COPY rows/s",
+            rows / import_seconds,
+            copy_rows / copy_seconds,
+            0.5,
+            higher_is_better=True,
+        )
+
+        start = time.perf_counter()
+        second = sync(organisation, KPIS, state_dir, transport)
+        again_seconds = time.perf_counter() - start
+        print(
+            f"re-import {second.unchanged:,} rows: {again_seconds:.2f} s, written {second.new + second.changed + second.removed}"
+        )
+        ok &= second.new == second.changed == second.removed == 0
+        ok &= report(
+            "re-import rows/s vs COPY rows/s",
+            second.unchanged / again_seconds,
+            copy_rows / copy_seconds,
+            1.0,
+            higher_is_better=True,
+        )
+
+    read_seconds = best_of(3, read_observations)
+    progress_seconds = best_of(3, progress_all)
+    print(
+        f"progress  read {read_seconds:.2f} s, read + progress of all series {progress_seconds:.2f} s"
+    )
+    ok &= report(
+        "progress time vs reading the observations",
+        progress_seconds,
+        read_seconds,
+        2.0,
+        higher_is_better=False,
+    )
+
+    quarter = child_peak_memory(KPIS // 4)
+    whole = child_peak_memory(KPIS)
+    print(f"memory    peak {quarter:.0f} MB at a quarter of the data, {whole:.0f} MB at all of it")
+    ok &= whole < 400
+    print(f"{'PASS' if whole < 400 else 'FAIL'}  peak memory under 400 MB")
+    flat = whole <= quarter * 1.25
+    ok &= flat
+    print(f"{'PASS' if flat else 'FAIL'}  memory flat as input grows (≤ 1.25× the quarter run)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]))
+    else:
+        sys.exit(main())
