@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("o/<org:org_code>/", include("hallbar.agenda.urls")),
     path("o/<org:org_code>/", include("hallbar.steering.urls")),
+    path("o/<org:org_code>/", include("hallbar.organisation.urls")),
     path("o/<org:org_code>/", include("hallbar.followup.urls")),
 ]

@@ -6,7 +6,14 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from hallbar.organisation.models import Body, Membership, Organisation
+from hallbar.organisation.models import (
+    Body,
+    Mandate,
+    Membership,
+    Organisation,
+    OrganisationRole,
+)
+from hallbar.organisation.services import mandates_seed
 from hallbar.steering.models import Action, LocalGoal, SteeringDocument
 
 
@@ -24,12 +31,20 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class BodyFactory(factory.django.DjangoModelFactory):
+    """A body with the standard mandates of its kind (`mandates=False`: none)."""
+
     class Meta:
         model = Body
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Nämnd {n}")
     kind = "committee"
+
+    @factory.post_generation
+    def mandates(body, create, extracted, **kwargs):
+        if create and extracted is not False:
+            mandates_seed(organisation=body.organisation, bodies=[body])
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -39,6 +54,26 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("hallbar-test")
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    body = factory.SubFactory(BodyFactory, mandates=False)
+    organisation = factory.SelfAttribute("body.organisation")
+    kind = "decide"
+    scope = "committee_goal"
+    area = "own"
+
+
+class OrganisationRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationRole
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "administrator"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

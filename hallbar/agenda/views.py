@@ -1,9 +1,9 @@
 """Pages of the agenda app: an organisation's Swedish texts (one at a time, imported from
 a CSV, and the template of missing ones) and its own goal sets.
 
-Every view starts with one access helper from `hallbar.organisation.access` (reading is
-open; writing needs a login and a membership); the reads and writes themselves live in
-`selectors.py` and `services.py`.
+Every view starts with `access.require()` (reading is open; writing the organisation's
+texts and goal sets needs an organisation-wide mandate over them, as the analysis group
+has); the reads and writes themselves live in `selectors.py` and `services.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,11 +32,7 @@ from hallbar.agenda.translation_csv import (
     TranslationFileError,
     render_missing_texts,
 )
-from hallbar.organisation.access import (
-    can_edit,
-    get_organisation_for_editing,
-    get_organisation_for_reading,
-)
+from hallbar.organisation import access
 from hallbar.organisation.models import Organisation
 
 # A file with thousands of bad rows is shown in part; the command line lists all.
@@ -52,7 +48,7 @@ CONFLICT_MESSAGE = gettext_lazy(
 
 
 def target_text_edit(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    organisation = access.require(request, org_code, "agenda.change_texts").organisation
     target = selectors.target_get(organisation=organisation, code=code)
     if target is None:
         raise Http404(f"No Agenda 2030 target {code}")
@@ -60,7 +56,7 @@ def target_text_edit(request: HttpRequest, org_code: str, code: str) -> HttpResp
 
 
 def indicator_text_edit(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    organisation = access.require(request, org_code, "agenda.change_texts").organisation
     indicator = selectors.indicator_get(organisation=organisation, code=code)
     if indicator is None:
         raise Http404(f"No global indicator {code}")
@@ -155,7 +151,8 @@ def _text_initial(correction, target, indicator, fingerprint: str) -> dict[str, 
 
 def text_list(request: HttpRequest, org_code: str) -> HttpResponse:
     """Which texts the organisation sees in Swedish, its own texts, and the gaps."""
-    organisation = get_organisation_for_reading(request, org_code)
+    granted = access.require(request, org_code, "organisation.view")
+    organisation = granted.organisation
     return render(
         request,
         "agenda/text_list.html",
@@ -165,14 +162,14 @@ def text_list(request: HttpRequest, org_code: str) -> HttpResponse:
             "corrections": list(selectors.text_corrections_of(organisation)),
             "missing_targets": list(selectors.targets_missing_swedish(organisation)),
             "missing_indicators": list(selectors.indicators_missing_swedish(organisation)),
-            "can_edit": can_edit(request.user, organisation),
+            "can_edit": granted.may("agenda.change_texts"),
         },
     )
 
 
 def text_template(request: HttpRequest, org_code: str) -> HttpResponse:
     """A CSV of the targets and indicators still without Swedish text, ready to fill in."""
-    organisation = get_organisation_for_reading(request, org_code)
+    organisation = access.require(request, org_code, "organisation.view").organisation
     filename, content_type, content = render_missing_texts(
         organisation,
         selectors.targets_missing_swedish(organisation),
@@ -184,7 +181,7 @@ def text_template(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 def text_import(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    organisation = access.require(request, org_code, "agenda.change_texts").organisation
     errors = []
     error_count = 0
     if request.method == "POST":
@@ -225,24 +222,30 @@ def text_import(request: HttpRequest, org_code: str) -> HttpResponse:
 # Goal sets
 
 
+def _goal_set_lookup(pk: int) -> access.Lookup:
+    """A goal set the organisation sees (its own or a reference set); another
+    organisation's is not found."""
+    return lambda organisation, include_drafts: (
+        GoalSet.objects.visible_to(organisation).filter(pk=pk).first()
+    )
+
+
 def _goal_set_for_reading(request: HttpRequest, org_code: str, pk: int):
-    organisation = get_organisation_for_reading(request, org_code)
-    goal_set = get_object_or_404(GoalSet.objects.visible_to(organisation), pk=pk)
-    return organisation, goal_set
+    granted = access.require(request, org_code, "organisation.view", lookup=_goal_set_lookup(pk))
+    return granted, granted.obj
 
 
 def _own_goal_set_for_editing(request: HttpRequest, org_code: str, pk: int):
-    """The organisation's own goal set; another organisation's is not found, and a
-    reference set is read-only."""
-    organisation = get_organisation_for_editing(request, org_code)
-    goal_set = get_object_or_404(GoalSet.objects.visible_to(organisation), pk=pk)
-    if goal_set.organisation_id is None:
-        raise PermissionDenied("Reference goal sets are read-only.")
-    return organisation, goal_set
+    """The organisation's own goal set; a reference set is read-only (403)."""
+    granted = access.require(
+        request, org_code, "agenda.change_goal_set", lookup=_goal_set_lookup(pk)
+    )
+    return granted.organisation, granted.obj
 
 
 def goal_set_list(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
+    granted = access.require(request, org_code, "organisation.view")
+    organisation = granted.organisation
     goal_sets = selectors.goal_sets_for_organisation(organisation)
     return render(
         request,
@@ -251,13 +254,14 @@ def goal_set_list(request: HttpRequest, org_code: str) -> HttpResponse:
             "organisation": organisation,
             "reference_sets": [s for s in goal_sets if s.organisation_id is None],
             "own_sets": [s for s in goal_sets if s.organisation_id is not None],
-            "can_edit": can_edit(request.user, organisation),
+            "can_edit": granted.may("agenda.add_goal_set"),
         },
     )
 
 
 def goal_set_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation, goal_set = _goal_set_for_reading(request, org_code, pk)
+    granted, goal_set = _goal_set_for_reading(request, org_code, pk)
+    organisation = granted.organisation
     is_own = goal_set.organisation_id is not None
     return render(
         request,
@@ -267,7 +271,7 @@ def goal_set_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
             "goal_set": goal_set,
             "goals": list(selectors.goal_set_goals(goal_set)),
             "is_own": is_own,
-            "can_edit": is_own and can_edit(request.user, organisation),
+            "can_edit": granted.may("agenda.change_goal_set", goal_set),
         },
     )
 
@@ -280,7 +284,7 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 
 
 def goal_set_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    organisation = access.require(request, org_code, "agenda.add_goal_set").organisation
     if request.method == "POST":
         form = GoalSetForm(request.POST, organisation=organisation)
         if form.is_valid():

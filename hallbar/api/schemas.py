@@ -8,6 +8,8 @@ import datetime as dt
 from ninja import Field, Schema
 
 from hallbar.agenda.models import Dimension, TargetKind
+from hallbar.followup.models import Direction, Gender, KpiSource
+from hallbar.lib.progress import Status
 from hallbar.organisation.models import OrganisationKind
 from hallbar.steering.models import ActionStatus, GoalLevel
 
@@ -138,3 +140,43 @@ class ActionOut(Schema):
     end: dt.date | None
     planned_cost: int | None = Field(description="Planned cost in whole Swedish kronor (SEK).")
     targets: list[str] = Field(description="Codes of the linked Agenda 2030 targets.")
+
+
+# Follow-up: indicators and their observations
+
+
+class ProgressOut(Schema):
+    """Progress of the indicator's total series toward its target, as stored (METHODS.md
+    §1: the Statistics Canada / Open SDG method)."""
+
+    status: Status = Field(
+        description="target_achieved, on_track, progress_needs_acceleration, "
+        "limited_progress, deterioration, or not_available (also before any is computed)."
+    )
+    value: float | None = Field(
+        description="P: the share of the needed growth achieved (with a target) or the "
+        "annual growth (without); null when not computed or infinite."
+    )
+    base_year: int | None = Field(description="The base year actually used (t₀).")
+    current_year: int | None = Field(description="The latest year with a value (t).")
+
+
+class OrganisationIndicatorOut(Schema):
+    code: str = Field(description="The KPI code, e.g. Kolada N00945, or the organisation's own.")
+    source: KpiSource = Field(description="kolada, own (the organisation's own), or other.")
+    title: BilingualText
+    unit: str = Field(description="Unit of the values, e.g. %; may be empty.")
+    direction: Direction = Field(description="positive: higher is better; negative: lower.")
+    target: float | None = Field(description="The organisation's target value; null: none.")
+    target_year: int = Field(description="The year the target is to be reached.")
+    targets: list[str] = Field(description="Codes of the linked Agenda 2030 targets.")
+    progress: ProgressOut
+
+
+class ObservationOut(Schema):
+    area: str = Field(description="Kolada area code: 1961, region 0019, country 0000, group G…")
+    year: int
+    gender: Gender = Field(description="T total, K women, M men.")
+    value: float | None = Field(description="null where the source has no value.")
+    source: str = Field(description="Where the value comes from, e.g. Kolada or a file name.")
+    fetched_at: dt.datetime = Field(description="When it was fetched or imported.")

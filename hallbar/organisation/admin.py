@@ -1,4 +1,6 @@
-"""Staff admin for tenants, their bodies and memberships (with change history)."""
+"""Staff admin for tenants, their bodies, memberships, mandates and administrators (with
+change history). Organisation administrators keep mandates in the product itself
+(`/o/<code>/mandates/`); this admin is for platform staff."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -6,7 +8,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hallbar.organisation.models import Body, Membership, Organisation
+from hallbar.organisation.models import (
+    Body,
+    Mandate,
+    Membership,
+    Organisation,
+    OrganisationRole,
+)
+from hallbar.organisation.services import mandates_seed
 
 User = get_user_model()
 
@@ -43,6 +52,12 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class MandateInline(admin.TabularInline):
+    model = Mandate
+    fields = ["kind", "scope", "area", "note"]
+    extra = 0
+
+
 @admin.register(Body)
 class BodyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "organisation", "parent", "is_active"]
@@ -50,8 +65,40 @@ class BodyAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "short_name", "organisation__name", "organisation__code"]
     list_select_related = ["organisation", "parent"]
     autocomplete_fields = ["parent"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, MandateInline]
     history_list_display = ["kind", "is_active"]
+
+    def save_formset(self, request, form, formset, change):
+        # Mandates entered on the body's page belong to the body's organisation.
+        if formset.model is Mandate:
+            for inline_form in formset.forms:
+                inline_form.instance.organisation_id = form.instance.organisation_id
+        super().save_formset(request, form, formset, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new body starts with the standard mandates of its kind unless some were
+        # entered with it; they are edited like any other afterwards.
+        mandates_seed(organisation=obj.organisation, bodies=[obj])
+        return super().response_add(request, obj, post_url_continue)
+
+
+@admin.register(Mandate)
+class MandateAdmin(SimpleHistoryAdmin):
+    list_display = ["body", "kind", "scope", "area", "organisation"]
+    list_filter = ["kind", "scope", "area", "body__kind", "organisation"]
+    search_fields = ["body__name", "body__short_name", "note", "organisation__code"]
+    list_select_related = ["body", "organisation"]
+    autocomplete_fields = ["body"]
+    history_list_display = ["kind", "scope", "area"]
+
+
+@admin.register(OrganisationRole)
+class OrganisationRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "organisation"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Membership)

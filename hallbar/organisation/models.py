@@ -1,7 +1,9 @@
-"""Tenants (organisations), their bodies, and who sits in them.
+"""Tenants (organisations), their bodies, who sits in them, and what each body may do.
 
 Every tenant-owned row in Hållbar carries `organisation`; `TenantModel` is the one
 place that adds the field and the `for_organisation()` scope every query goes through.
+A body's mandates (`Mandate`) are data, edited by the organisation's administrators
+(`OrganisationRole`); `permissions.py` turns them into the one access rule.
 """
 
 from django.conf import settings
@@ -177,3 +179,138 @@ class DemoAccount(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class MandateKind(models.TextChoices):
+    """What a body may do (the strategy's "Ansvar och roller i organisationen")."""
+
+    DECIDE = "decide", _("Decide")
+    PREPARE = "prepare", _("Prepare")
+    ADVISE = "advise", _("Advise")
+    INITIATE = "initiate", _("Initiate")
+    FOLLOW_UP = "follow_up", _("Follow up")
+    IMPLEMENT = "implement", _("Implement")
+    COORDINATE = "coordinate", _("Coordinate")
+    APPOINT = "appoint", _("Appoint")
+
+
+class MandateScope(models.TextChoices):
+    """The kinds of objects a mandate covers. The first four are the document levels of
+    the steering chain and use their codes."""
+
+    BUDGET = "budget", _("Goals and budget")
+    STRATEGY = "strategy", _("Strategy")
+    PROGRAMME = "programme", _("Programme")
+    ACTION_PLAN = "action_plan", _("Action plan")
+    COUNCIL_GOAL = "council_goal", _("Council goals")
+    COMMITTEE_GOAL = "committee_goal", _("Committee goals")
+    ACTION = "action", _("Actions")
+    ANALYSIS = "analysis", _("Status analyses")
+    INDICATOR = "indicator", _("Indicators and follow-up")
+    REPORT = "report", _("Sustainability report")
+    GOAL_SET = "goal_set", _("Own goal sets and Swedish texts")
+    WORKING_GROUP = "working_group", _("Working groups")
+    COUNCIL_COMPOSITION = "council_composition", _("The sustainability council's composition")
+
+
+class MandateArea(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation-wide")
+    OWN = "own", _("Own area")
+
+
+class Mandate(TenantModel):
+    """One thing a body may do with one kind of object, organisation-wide or in its own
+    area (objects that belong to the body itself)."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("body")
+    )
+    kind = models.CharField(_("mandate"), max_length=20, choices=MandateKind.choices)
+    scope = models.CharField(_("for"), max_length=30, choices=MandateScope.choices)
+    area = models.CharField(
+        _("area"), max_length=20, choices=MandateArea.choices, default=MandateArea.ORGANISATION
+    )
+    note = models.TextField(
+        _("basis"),
+        blank=True,
+        help_text=_("Where the mandate comes from, e.g. the strategy or a decision (§)."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body__name", "kind", "scope"]
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "kind", "scope"],
+                name="mandate_unique_per_body_kind_scope",
+                violation_error_message=_("The body already has this mandate."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MandateKind.values),
+                name="mandate_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=MandateScope.values),
+                name="mandate_scope_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(area__in=MandateArea.values),
+                name="mandate_area_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_or_none or '?'}: {self.get_kind_display()} – {self.get_scope_display()}"
+
+    @property
+    def body_or_none(self) -> Body | None:
+        return self.body if self.body_id else None
+
+    def clean(self) -> None:
+        body = self.body_or_none
+        if body and self.organisation_id and body.organisation_id != self.organisation_id:
+            raise ValidationError({"body": _("Choose one of your organisation's own bodies.")})
+
+
+class OrganisationRoleKind(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Organisation administrator")
+
+
+class OrganisationRole(TenantModel):
+    """A role a user holds in the organisation as a whole, outside any body: today the
+    administrator, who keeps the bodies' mandates."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_roles",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=OrganisationRoleKind.choices,
+        default=OrganisationRoleKind.ADMINISTRATOR,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("organisation role")
+        verbose_name_plural = _("organisation roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="organisation_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=OrganisationRoleKind.values),
+                name="organisation_role_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"

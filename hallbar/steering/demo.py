@@ -1,4 +1,6 @@
-"""Demo data: Hallstahammar's steering chain as example data, and one login per role.
+"""Demo data: Hallstahammar's steering chain as example data, a smaller second
+organisation (Surahammar) that proves tenants are sealed from each other, the bodies'
+standard mandates, and one login per role.
 
 Only the strategy's decision facts are real (Strategi och ramverk för hållbar utveckling,
 KF 2021-10-25 § 129); every other document, goal and action is invented, plausible
@@ -7,7 +9,8 @@ mode (`HALLBAR_DEMO=true`), so the demo logins never exist in production.
 
 Everything is upserted by natural key (a body's name, a document's, goal's or action's
 title within the organisation, a username), so a second run finds nothing to change
-and writes nothing.
+and writes nothing. Mandates are seeded for bodies that have none, so an administrator's
+changes to them survive a rerun.
 """
 
 import datetime as dt
@@ -27,11 +30,14 @@ from hallbar.organisation.models import (
     Body,
     BodyKind,
     DemoAccount,
+    Mandate,
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationRole,
+    OrganisationRoleKind,
 )
-from hallbar.organisation.services import STANDARD_BODIES, organisation_create
+from hallbar.organisation.services import STANDARD_BODIES, mandates_seed, organisation_create
 from hallbar.steering.models import (
     Action,
     ActionStatus,
@@ -44,8 +50,10 @@ from hallbar.steering.models import (
 )
 
 ORGANISATION_CODE = "1961"  # Hallstahammar
+SECOND_ORGANISATION_CODE = "1907"  # Surahammar: proves that tenants are sealed
 DEMO_PASSWORD = "hallbar-demo"  # noqa: S105 - demo logins exist only in demo mode
 EXAMPLE_NOTE = "Exempeldata i Hållbars demo – inte ett beslut av Hallstahammars kommun."
+SURAHAMMAR_NOTE = "Exempeldata i Hållbars demo – inte ett beslut av Surahammars kommun."
 
 ECOLOGICAL, SOCIAL, ECONOMIC = "ecological", "social", "economic"
 ALL_DIMENSIONS = (ECOLOGICAL, SOCIAL, ECONOMIC)
@@ -87,8 +95,8 @@ class DemoBody:
 class DemoDocument:
     title: str
     level: DocumentLevel
-    decided_by: str
-    decision_date: dt.date
+    decided_by: str | None
+    decision_date: dt.date | None
     decision_paragraph: str
     owner: str
     dimensions: tuple[str, ...]
@@ -101,6 +109,7 @@ class DemoDocument:
     responsible_body: str | None = None  # None: municipality-wide
     targets: tuple[str, ...] = ()
     is_example: bool = True
+    status: DecisionStatus = DecisionStatus.DECIDED
 
 
 @dataclass(frozen=True)
@@ -108,13 +117,14 @@ class DemoGoal:
     title: str
     level: GoalLevel
     body: str
-    decision_date: dt.date
+    decision_date: dt.date | None
     decision_paragraph: str
     targets: tuple[str, ...]
     description: str
     document: str | None = None
     parent: str | None = None
     other_goals: tuple[tuple[str, str], ...] = ()  # (goal-set code, goal code)
+    status: DecisionStatus = DecisionStatus.DECIDED
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,7 @@ class DemoSeat:
     body: str
     role: MembershipRole
     title: str
+    organisation: str = ORGANISATION_CODE
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,17 @@ class DemoUser:
     last_name: str
     seats: tuple[DemoSeat, ...] = ()
     is_superuser: bool = False
+    administers: tuple[str, ...] = ()  # organisation codes
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    code: str
+    note: str
+    bodies: tuple[DemoBody, ...]
+    documents: tuple[DemoDocument, ...]
+    goals: tuple[DemoGoal, ...]
+    actions: tuple[DemoAction, ...]
 
 
 # --- Bodies --------------------------------------------------------------------------
@@ -807,6 +829,156 @@ ACTIONS: tuple[DemoAction, ...] = (
 )
 # fmt: on
 
+HALLSTAHAMMAR = DemoOrganisation(
+    code=ORGANISATION_CODE,
+    note=EXAMPLE_NOTE,
+    bodies=BODIES,
+    documents=DOCUMENTS,
+    goals=GOALS,
+    actions=ACTIONS,
+)
+
+
+# --- Surahammar: a second, smaller organisation -----------------------------------------
+# Invented from end to end. Its drafts and its goals must never show in Hallstahammar's
+# pages, nor Hallstahammar's in its own; the titles differ so that tests can tell.
+
+SURA_BIN = "Bildningsnämnden"
+SURA_KTN = "Kommunens tekniska nämnd"
+SURA_BUDGET = "Surahammars mål och budget 2026"
+SURA_PROGRAMME = "Hållbarhetsprogram för Surahammar 2025–2030"
+SURA_CLIMATE_PLAN = "Handlingsplan för klimatanpassning i Surahammar 2026–2028"
+SURA_DRAFT_PLAN = "Utkast: Handlingsplan för biologisk mångfald i Surahammar"
+SURA_KF_GOAL = "Surahammar är en attraktiv och hållbar kommun att bo och verka i"
+SURA_SCHOOL_GOAL = "Fler elever i Surahammar blir behöriga till gymnasiet"
+SURA_DRAFT_GOAL = "Utkast: Kommunens lokaler i Surahammar använder mindre energi"
+
+SURAHAMMAR = DemoOrganisation(
+    code=SECOND_ORGANISATION_CODE,
+    note=SURAHAMMAR_NOTE,
+    bodies=(
+        *(DemoBody(b.name, b.kind, b.short_name, b.parent, b.description) for b in STANDARD_BODIES),
+        DemoBody(SURA_BIN, BodyKind.COMMITTEE, "BIN", description="Förskola och skola."),
+        DemoBody(SURA_KTN, BodyKind.COMMITTEE, "KTN", description="Gator, parker och lokaler."),
+    ),
+    documents=(
+        DemoDocument(
+            title=SURA_BUDGET,
+            level=DocumentLevel.BUDGET,
+            decided_by=KF,
+            decision_date=dt.date(2025, 11, 17),
+            decision_paragraph="98",
+            valid_until=dt.date(2026, 12, 31),
+            owner="Ekonomichef",
+            dimensions=ALL_DIMENSIONS,
+            applies_to=(KS, SURA_BIN, SURA_KTN),
+            summary="Fullmäktiges mål och budget för 2026.",
+        ),
+        DemoDocument(
+            title=SURA_PROGRAMME,
+            level=DocumentLevel.PROGRAMME,
+            decided_by=KF,
+            decision_date=dt.date(2025, 3, 24),
+            decision_paragraph="31",
+            valid_until=dt.date(2030, 12, 31),
+            owner="Hållbarhetsstrateg",
+            dimensions=ALL_DIMENSIONS,
+            applies_to=(KS, SURA_BIN, SURA_KTN),
+            targets=("11.6", "13.1", "4.1"),
+            summary="Kommunens samlade program för hållbar utveckling.",
+        ),
+        DemoDocument(
+            title=SURA_CLIMATE_PLAN,
+            level=DocumentLevel.ACTION_PLAN,
+            parent=SURA_PROGRAMME,
+            decided_by=KS,
+            decision_date=dt.date(2025, 12, 1),
+            decision_paragraph="201",
+            valid_until=dt.date(2028, 12, 31),
+            owner="Hållbarhetsstrateg",
+            dimensions=(ECOLOGICAL,),
+            applies_to=(KS, SURA_KTN),
+            targets=("13.1", "11.5"),
+            summary="Skyfall, värmeböljor och översvämningsrisker längs Kolbäcksån.",
+        ),
+        DemoDocument(
+            title=SURA_DRAFT_PLAN,
+            level=DocumentLevel.ACTION_PLAN,
+            parent=SURA_PROGRAMME,
+            status=DecisionStatus.DRAFT,
+            decided_by=None,
+            decision_date=None,
+            decision_paragraph="",
+            owner="Hållbarhetsstrateg",
+            dimensions=(ECOLOGICAL,),
+            applies_to=(SURA_KTN,),
+            targets=("15.5",),
+            summary="Utkast under beredning; inte beslutat.",
+        ),
+    ),
+    goals=(
+        DemoGoal(
+            title=SURA_KF_GOAL,
+            level=GoalLevel.COUNCIL,
+            body=KF,
+            document=SURA_BUDGET,
+            decision_date=dt.date(2025, 11, 17),
+            decision_paragraph="98",
+            targets=("11.3", "13.1"),
+            description="Fullmäktiges mål i mål och budget 2026.",
+        ),
+        DemoGoal(
+            title=SURA_SCHOOL_GOAL,
+            level=GoalLevel.COMMITTEE,
+            body=SURA_BIN,
+            parent=SURA_KF_GOAL,
+            decision_date=dt.date(2025, 12, 10),
+            decision_paragraph="44",
+            targets=("4.1",),
+            description="Nämndmål i bildningsnämndens verksamhetsplan 2026.",
+        ),
+        DemoGoal(
+            title=SURA_DRAFT_GOAL,
+            level=GoalLevel.COMMITTEE,
+            body=SURA_KTN,
+            parent=SURA_KF_GOAL,
+            status=DecisionStatus.DRAFT,
+            decision_date=None,
+            decision_paragraph="",
+            targets=("7.3",),
+            description="Förslag till nämndmål; inte beslutat.",
+        ),
+    ),
+    actions=(
+        DemoAction(
+            "Skyfallskartering för centrala Surahammar",
+            SURA_CLIMATE_PLAN,
+            SURA_KTN,
+            "Stadsbyggnadschef",
+            dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31),
+            300_000,
+            ActionStatus.STARTED,
+            ("13.1", "11.5"),
+            "Kartering av var vatten samlas vid skyfall, som underlag för åtgärder.",
+        ),
+        DemoAction(
+            "Inventering av skyddsvärda träd",
+            SURA_DRAFT_PLAN,
+            SURA_KTN,
+            "Kommunekolog",
+            dt.date(2026, 4, 1),
+            dt.date(2026, 10, 31),
+            90_000,
+            ActionStatus.NOT_STARTED,
+            ("15.5",),
+            "Planerad åtgärd under ett plan-utkast; syns inte för allmänheten.",
+        ),
+    ),
+)
+
+DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (HALLSTAHAMMAR, SURAHAMMAR)
+
 
 # --- Demo logins ------------------------------------------------------------------------
 
@@ -817,7 +989,7 @@ USERS: tuple[DemoUser, ...] = (
         "Kommunstrateg",
         (
             DemoSeat(KS, MembershipRole.OFFICER, "Kommunstrateg"),
-            DemoSeat(ANALYSIS, MembershipRole.MEMBER, "Kommunstrateg"),
+            DemoSeat(ANALYSIS, MembershipRole.OFFICER, "Kommunstrateg"),
         ),
     ),
     DemoUser(
@@ -837,6 +1009,27 @@ USERS: tuple[DemoUser, ...] = (
         "Demo",
         "Rådsledamot",
         (DemoSeat(COUNCIL, MembershipRole.EXTERNAL, "Representant för Region Västmanland"),),
+    ),
+    DemoUser(
+        "ledamot",
+        "Demo",
+        "Ledamot",
+        (DemoSeat(COUNCIL, MembershipRole.MEMBER, "Kommunal representant i rådet"),),
+    ),
+    # Keeps Hallstahammar's mandates at /o/1961/mandates/; no seat in any body.
+    DemoUser("orgadmin", "Demo", "Organisationsadministratör", administers=(ORGANISATION_CODE,)),
+    DemoUser(
+        "surahammar",
+        "Demo",
+        "Analytiker Surahammar",
+        (
+            DemoSeat(
+                ANALYSIS,
+                MembershipRole.OFFICER,
+                "Analytiker, Surahammars kommun",
+                organisation=SECOND_ORGANISATION_CODE,
+            ),
+        ),
     ),
     # For the staff admin (/admin/); no seat in any body.
     DemoUser("admin", "Demo", "Administratör", is_superuser=True),
@@ -872,21 +1065,33 @@ class DemoLoadSummary:
         def listing(counter: Counter[str]) -> str:
             return ", ".join(f"{count} {name}" for name, count in counter.items()) or "nothing"
 
+        codes = " and ".join(data.code for data in DEMO_ORGANISATIONS)
         return (
-            f"Demo data for Hallstahammar ({ORGANISATION_CODE}): "
+            f"Demo data for Hallstahammar and Surahammar ({codes}): "
             f"created {listing(self.created)}; updated {listing(self.updated)}; "
             f"{self.unchanged} rows unchanged."
         )
 
 
+def _organisation_name(code: str) -> str:
+    return {ORGANISATION_CODE: "Hallstahammar", SECOND_ORGANISATION_CODE: "Surahammar"}[code]
+
+
 def demo_logins() -> list[DemoLogin]:
-    """One row per seat (a login with two seats has two rows)."""
+    """One row per seat or role (a login with two seats has two rows)."""
     rows: list[DemoLogin] = []
     for user in USERS:
         if user.is_superuser:
             rows.append(DemoLogin(user.username, "superuser (staff admin)", "–"))
+        for code in user.administers:
+            rows.append(
+                DemoLogin(user.username, "organisation administrator", _organisation_name(code))
+            )
         for seat in user.seats:
-            rows.append(DemoLogin(user.username, f"{seat.role.value} ({seat.title})", seat.body))
+            body = seat.body
+            if seat.organisation != ORGANISATION_CODE:
+                body = f"{body} ({_organisation_name(seat.organisation)})"
+            rows.append(DemoLogin(user.username, f"{seat.role.value} ({seat.title})", body))
     return rows
 
 
@@ -935,12 +1140,17 @@ def _upsert(
     return obj
 
 
-def _note(text: str, is_example: bool = True) -> str:
-    return f"{text}\n\n{EXAMPLE_NOTE}" if is_example else text
+def _note(text: str, note: str | None) -> str:
+    return f"{text}\n\n{note}" if note else text
 
 
 def _reference_targets() -> dict[str, int]:
-    codes = {code for item in (*DOCUMENTS, *GOALS, *ACTIONS) for code in item.targets}
+    codes = {
+        code
+        for data in DEMO_ORGANISATIONS
+        for item in (*data.documents, *data.goals, *data.actions)
+        for code in item.targets
+    }
     found = dict(Target.objects.agenda2030().filter(code__in=codes).values_list("code", "pk"))
     if not found:
         raise DemoDataError(
@@ -956,7 +1166,7 @@ def _reference_targets() -> dict[str, int]:
 
 
 def _reference_goals() -> dict[tuple[str, str], int]:
-    wanted = {key for goal in GOALS for key in goal.other_goals}
+    wanted = {key for data in DEMO_ORGANISATIONS for goal in data.goals for key in goal.other_goals}
     rows = Goal.objects.filter(
         goal_set__organisation__isnull=True,
         goal_set__code__in={set_code for set_code, _ in wanted},
@@ -971,9 +1181,11 @@ def _reference_goals() -> dict[tuple[str, str], int]:
     return found
 
 
-def _load_bodies(summary: DemoLoadSummary, organisation: Organisation) -> dict[str, Body]:
+def _load_bodies(
+    summary: DemoLoadSummary, organisation: Organisation, data: DemoOrganisation
+) -> dict[str, Body]:
     bodies: dict[str, Body] = {}
-    for item in BODIES:
+    for item in data.bodies:
         values = {
             "kind": item.kind,
             "short_name": item.short_name,
@@ -983,23 +1195,29 @@ def _load_bodies(summary: DemoLoadSummary, organisation: Organisation) -> dict[s
         }
         lookup = {"organisation": organisation, "name": item.name}
         bodies[item.name] = _upsert(summary, Body, lookup, values)
+    # The strategy's mandates, for bodies without any: an administrator's own changes
+    # to them survive the next run.
+    created = mandates_seed(organisation=organisation, bodies=bodies.values())
+    if created:
+        summary.created[_label(Mandate)] += len(created)
     return bodies
 
 
 def _load_documents(
     summary: DemoLoadSummary,
     organisation: Organisation,
+    data: DemoOrganisation,
     bodies: dict[str, Body],
     targets: dict[str, int],
 ) -> dict[str, SteeringDocument]:
     documents: dict[str, SteeringDocument] = {}
-    for item in DOCUMENTS:
+    for item in data.documents:
         values = {
             "level": item.level,
-            "summary": _note(item.summary, item.is_example),
+            "summary": _note(item.summary, data.note if item.is_example else None),
             "parent_id": documents[item.parent].pk if item.parent else None,
-            "status": DecisionStatus.DECIDED,
-            "decided_by_id": bodies[item.decided_by].pk,
+            "status": item.status,
+            "decided_by_id": bodies[item.decided_by].pk if item.decided_by else None,
             "decision_date": item.decision_date,
             "decision_paragraph": item.decision_paragraph,
             "valid_until": item.valid_until,
@@ -1023,20 +1241,21 @@ def _load_documents(
 def _load_goals(
     summary: DemoLoadSummary,
     organisation: Organisation,
+    data: DemoOrganisation,
     bodies: dict[str, Body],
     documents: dict[str, SteeringDocument],
     targets: dict[str, int],
     other_goals: dict[tuple[str, str], int],
 ) -> dict[str, LocalGoal]:
     goals: dict[str, LocalGoal] = {}
-    for item in GOALS:
+    for item in data.goals:
         values = {
             "level": item.level,
-            "description": _note(item.description),
+            "description": _note(item.description, data.note),
             "body_id": bodies[item.body].pk,
             "document_id": documents[item.document].pk if item.document else None,
             "parent_id": goals[item.parent].pk if item.parent else None,
-            "status": DecisionStatus.DECIDED,
+            "status": item.status,
             "decision_date": item.decision_date,
             "decision_paragraph": item.decision_paragraph,
         }
@@ -1052,14 +1271,15 @@ def _load_goals(
 def _load_actions(
     summary: DemoLoadSummary,
     organisation: Organisation,
+    data: DemoOrganisation,
     bodies: dict[str, Body],
     documents: dict[str, SteeringDocument],
     goals: dict[str, LocalGoal],
     targets: dict[str, int],
 ) -> None:
-    for item in ACTIONS:
+    for item in data.actions:
         values = {
-            "description": _note(item.description),
+            "description": _note(item.description, data.note),
             "plan_id": documents[item.plan].pk,
             "body_id": bodies[item.body].pk,
             "owner": item.owner,
@@ -1076,7 +1296,11 @@ def _load_actions(
         _upsert(summary, Action, lookup, values, links)
 
 
-def _load_users(summary: DemoLoadSummary, bodies: dict[str, Body]) -> None:
+def _load_users(
+    summary: DemoLoadSummary,
+    organisations: dict[str, Organisation],
+    bodies: dict[str, dict[str, Body]],
+) -> None:
     user_model = get_user_model()
     for item in USERS:
         values = {
@@ -1095,12 +1319,33 @@ def _load_users(summary: DemoLoadSummary, bodies: dict[str, Body]) -> None:
             user.save(update_fields=["password"])
         DemoAccount.objects.get_or_create(user=user)
         for seat in item.seats:
-            lookup = {"user": user, "body": bodies[seat.body]}
+            lookup = {"user": user, "body": bodies[seat.organisation][seat.body]}
             _upsert(summary, Membership, lookup, {"role": seat.role, "title": seat.title})
+        for code in item.administers:
+            lookup = {
+                "user": user,
+                "organisation": organisations[code],
+                "role": OrganisationRoleKind.ADMINISTRATOR,
+            }
+            _upsert(summary, OrganisationRole, lookup, {})
+
+
+def _organisation(summary: DemoLoadSummary, code: str) -> Organisation:
+    result = organisation_create(code=code)
+    organisation = result.organisation
+    if result.created:
+        summary.created[_label(Organisation)] += 1
+    if not organisation.is_example:
+        organisation.is_example = True
+        organisation.save(update_fields=["is_example"])
+        if not result.created:
+            summary.updated[_label(Organisation)] += 1
+    return organisation
 
 
 def demo_data_load() -> DemoLoadSummary:
-    """Load or update Hallstahammar's demo data and the demo logins; idempotent.
+    """Load or update the demo organisations' example data and the demo logins;
+    idempotent.
 
     Refuses outside demo mode, and before the reference data is loaded; writes nothing
     then.
@@ -1114,18 +1359,16 @@ def demo_data_load() -> DemoLoadSummary:
     with transaction.atomic():
         targets = _reference_targets()
         other_goals = _reference_goals()
-        result = organisation_create(code=ORGANISATION_CODE)
-        organisation = result.organisation
-        if result.created:
-            summary.created[_label(Organisation)] += 1
-        if not organisation.is_example:
-            organisation.is_example = True
-            organisation.save(update_fields=["is_example"])
-            if not result.created:
-                summary.updated[_label(Organisation)] += 1
-        bodies = _load_bodies(summary, organisation)
-        documents = _load_documents(summary, organisation, bodies, targets)
-        goals = _load_goals(summary, organisation, bodies, documents, targets, other_goals)
-        _load_actions(summary, organisation, bodies, documents, goals, targets)
-        _load_users(summary, bodies)
+        organisations: dict[str, Organisation] = {}
+        bodies: dict[str, dict[str, Body]] = {}
+        for data in DEMO_ORGANISATIONS:
+            organisation = _organisation(summary, data.code)
+            organisations[data.code] = organisation
+            bodies[data.code] = _load_bodies(summary, organisation, data)
+            documents = _load_documents(summary, organisation, data, bodies[data.code], targets)
+            goals = _load_goals(
+                summary, organisation, data, bodies[data.code], documents, targets, other_goals
+            )
+            _load_actions(summary, organisation, data, bodies[data.code], documents, goals, targets)
+        _load_users(summary, organisations, bodies)
     return summary

@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.agenda.models import Dimension, Goal, GoalSet, GoalSetKind, LocalisedText, Target
-from hallbar.organisation.models import Body, Organisation
+from hallbar.organisation.models import Body, BodyKind, Organisation
+from hallbar.steering import records
 from hallbar.steering.models import (
     Action,
     ActionStatus,
@@ -25,6 +27,8 @@ from hallbar.steering.models import (
     GoalLevel,
     LocalGoal,
     SteeringDocument,
+    WorkingGroup,
+    WorkingGroupRole,
 )
 from hallbar.steering.selectors import DOCUMENT_LEVEL_ORDER, GOAL_LEVEL_ORDER
 
@@ -133,14 +137,23 @@ def _describe_checkbox_group_errors(form: forms.BaseForm) -> None:
         form.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+EDIT_CONFLICT_MESSAGE = _(
+    "Someone else saved this after you opened it. Your changes are not saved yet. "
+    "Compare them with what was saved meanwhile, then save again to replace it with "
+    "yours, or cancel."
+)
+
+
 class SteeringFormMixin(forms.Form):
-    """Shared by the three edit forms: organisation scope, version stamp, error links."""
+    """Shared by the edit forms: organisation scope, version stamp, error links."""
 
     # The `updated_at` the user's edit started from; a save compares it so that an
     # edit made in the meantime by someone else is never silently overwritten.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     organisation: Organisation
+    # Set when the object changed after the edit started (`show_edit_conflict`).
+    edit_conflict: records.EditConflict | None = None
 
     def _init_version(self) -> None:
         instance = self.instance  # type: ignore[attr-defined]
@@ -169,6 +182,42 @@ class SteeringFormMixin(forms.Form):
                 ),
             )
             return None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The object as loaded for this request is what is saved now: if its version
+        # is not the one the edit started from, someone saved in between. Told here,
+        # with what they changed; the service checks again under a row lock.
+        instance = self.instance  # type: ignore[attr-defined]
+        version = cleaned.get("version")
+        if instance.pk and version is not None and version != instance.updated_at:
+            changes = records.changes_since(instance, version, self.submitted_values())
+            self.show_edit_conflict(records.EditConflict(instance.updated_at, changes))
+        return cleaned
+
+    def submitted_values(self) -> dict[str, Any]:
+        """The user's input by model field name, for comparing with what is saved."""
+        values: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version":
+                continue
+            if name == "target_codes":
+                values["targets"] = value
+            elif name == "dimensions":
+                values.update({f"is_{code}": code in value for code in Dimension.values})
+            else:
+                values[name] = value
+        return values
+
+    def show_edit_conflict(self, conflict: records.EditConflict) -> None:
+        """Refuse the edit, listing what changed meanwhile. The input stays, stamped
+        with the current version: saving again is then a deliberate choice to
+        replace the other person's changes."""
+        data = self.data.copy()
+        data["version"] = records.version_token(conflict.current_version)
+        self.data = data
+        self.edit_conflict = conflict
+        self.add_error(None, forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict"))
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -527,3 +576,176 @@ class ActionFilterForm(FilterForm):
             .distinct()
             .order_by("title")
         )
+
+
+# Delete confirmation
+
+
+class DeleteConfirmForm(forms.Form):
+    """The confirmation page's form: the version shown, and an optional reason for
+    the history (as long as the history keeps it)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=100,
+        help_text=_("Recorded in the history, e.g. “Registered twice”."),
+    )
+
+    def clean_version(self) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            # A hidden field has no place to show an error: report it for the form.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("The form is out of date. Reload the page and try again."),
+                    code="bad_version",
+                ),
+            )
+            return None
+
+
+# Working groups
+
+
+class WorkingGroupForm(SteeringFormMixin, forms.ModelForm):
+    target_codes = TargetCodesField()
+
+    class Meta:
+        model = WorkingGroup
+        fields = [
+            "name",
+            "focus_area",
+            "mandate_text",
+            "expected_effect",
+            "appointed_by",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "mandate_text": forms.Textarea(attrs={"rows": 6}),
+            "expected_effect": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        # The model's own rules (clean()) compare related rows with it.
+        self.instance.organisation = organisation
+        appointed_by = self.fields["appointed_by"]
+        _limit_to_bodies(appointed_by, organisation)
+        appointed_by.queryset = appointed_by.queryset.filter(kind=BodyKind.MANAGEMENT_GROUP)
+        appointed_by.help_text = _("Working groups are appointed by the management group.")
+        if appointed_by.queryset.count() == 1:
+            self.initial.setdefault("appointed_by", appointed_by.queryset.get().pk)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "target_codes", format_target_codes(self.instance.targets.all())
+            )
+        self._init_version()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end cannot be before the start."))
+        return cleaned
+
+
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class WorkingGroupMemberForm(forms.Form):
+    """One member: one of the organisation's users, or an external person."""
+
+    user = forms.ModelChoiceField(
+        label=_("Internal member"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label=_("None (external member)"),
+    )
+    external_name = forms.CharField(label=_("External member's name"), required=False)
+    external_organisation = forms.CharField(
+        label=_("External member's organisation"), required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=WorkingGroupRole.choices, initial=WorkingGroupRole.MEMBER
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__body__organisation=organisation, is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["user"].label_from_instance = _user_label
+        for name in ("external_name", "external_organisation"):
+            self.fields[name].max_length = 200
+            self.fields[name].widget.attrs["maxlength"] = 200
+
+    def has_changed(self) -> bool:
+        # A row with only the preset role is an empty row, not a member.
+        return any(self[name].value() for name in ("user", "external_name"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user, name = cleaned.get("user"), cleaned.get("external_name", "").strip()
+        if user and name:
+            self.add_error("external_name", _("Choose a user or write an external name, not both."))
+        elif not user and not name and cleaned.get("external_organisation"):
+            self.add_error("external_name", _("Write the external member's name."))
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        self.organisation = organisation
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "organisation": self.organisation}
+
+    def clean(self) -> None:
+        seen: set[Any] = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            user = form.cleaned_data.get("user")
+            if user is not None and user.pk in seen:
+                raise forms.ValidationError(
+                    _("%(name)s is listed twice.") % {"name": _user_label(user)}
+                )
+            if user is not None:
+                seen.add(user.pk)
+
+    def members(self) -> list[dict[str, Any]]:
+        """The members as the service takes them, leaving out empty and removed rows."""
+        return [
+            {
+                "user": form.cleaned_data.get("user"),
+                "external_name": form.cleaned_data.get("external_name", "").strip(),
+                "external_organisation": form.cleaned_data.get("external_organisation", "").strip(),
+                "role": form.cleaned_data["role"],
+            }
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+MemberFormSet = forms.formset_factory(
+    WorkingGroupMemberForm,
+    formset=BaseMemberFormSet,
+    extra=3,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=100,
+    validate_max=True,
+)

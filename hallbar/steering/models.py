@@ -1,4 +1,10 @@
-"""The steering chain: steering documents, local goals and actions, linked to targets."""
+"""The steering chain: steering documents, local goals and actions, linked to targets;
+and the working groups ledningsgruppen appoints.
+
+Documents, goals and actions are deleted softly once they were ever public (decided, or
+under a decided plan): `deleted_at` hides them from every query through the default
+manager (`objects`), while `with_deleted` still reaches them for history and restore.
+"""
 
 import datetime as dt
 
@@ -12,21 +18,13 @@ from simple_history.models import HistoricalRecords
 
 from hallbar.agenda.models import Dimension
 from hallbar.lib.terms import add_months, term_containing
+from hallbar.organisation.mandates import body_may_decide
 from hallbar.organisation.models import BodyKind, TenantModel, TenantQuerySet
 
 WARNING_HORIZON_MONTHS = 6
-
-# Bodies that decide steering documents and their own goals (the strategy: KF, KS, the
-# nämnder and styrelser, companies and federations). Advisory and preparing bodies (the
-# sustainability council and committee, the management and analysis groups, working
-# groups) never do. Issue 3 replaces this with mandates as data.
-DECIDING_BODY_KINDS = {
-    BodyKind.COUNCIL_ASSEMBLY,
-    BodyKind.EXECUTIVE_BOARD,
-    BodyKind.COMMITTEE,
-    BodyKind.COMPANY,
-    BodyKind.FEDERATION,
-}
+# The error code of a decision recorded for a body without the decide mandate; access
+# logs such attempts (organisation/access.py).
+NO_DECIDE_MANDATE = "no_decide_mandate"
 
 
 def _check_organisation(owner, **related) -> None:
@@ -60,12 +58,77 @@ class DecisionStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
-class DecidedQuerySet(TenantQuerySet):
+class RecordedHistory(HistoricalRecords):
+    """django-simple-history that the model can reach again (`Model.history_recorder`).
+
+    Services save a row and then its links (targets, bodies, goals); recording them as
+    one version, rather than one version per step, needs the recorder itself
+    (`records.one_version`).
+    """
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls.history_recorder = self
+
+
+class SteeringQuerySet(TenantQuerySet):
     def decided(self):
         return self.filter(status=DecisionStatus.DECIDED)
 
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
 
-class SteeringDocument(TenantModel):
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+# Kept for callers of the earlier name.
+DecidedQuerySet = SteeringQuerySet
+
+
+class AliveManager(models.Manager.from_queryset(SteeringQuerySet)):
+    """The default manager: a soft-deleted row is a record, no longer part of the work.
+
+    Being the default manager, it also filters related managers and prefetches
+    (`document.actions.all()`), so a deleted action never shows under its plan.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(TenantModel):
+    """Soft deletion: who deleted the row and when. Both are recorded in the history."""
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    objects = AliveManager()
+    with_deleted = SteeringQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def is_public_record(self) -> bool:
+        """Decided now or at any point of its history: then deleting it is only ever soft."""
+        if getattr(self, "status", None) == DecisionStatus.DECIDED:
+            return True
+        return self.history.filter(status=DecisionStatus.DECIDED).exists()
+
+
+class SteeringDocument(SoftDeleteModel):
     title = models.CharField(_("title"), max_length=300)
     level = models.CharField(_("level"), max_length=20, choices=DocumentLevel.choices)
     summary = models.TextField(_("summary"), blank=True)
@@ -131,8 +194,7 @@ class SteeringDocument(TenantModel):
     created_at = models.DateTimeField(_("created"), db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = DecidedQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[applies_to, targets])
+    history = RecordedHistory(m2m_fields=[applies_to, targets])
 
     class Meta:
         ordering = ["level", "title"]
@@ -177,10 +239,17 @@ class SteeringDocument(TenantModel):
                 "The parent document must stand higher in the steering chain "
                 "(goals and budget, strategy, programme, action plan)."
             )
-        if self.decided_by and self.decided_by.kind not in DECIDING_BODY_KINDS:
-            errors["decided_by"] = _("%(body)s does not decide steering documents.") % {
-                "body": self.decided_by
-            }
+        if self.decided_by and not body_may_decide(
+            self.decided_by, self.level, owner=self.responsible_body
+        ):
+            errors["decided_by"] = ValidationError(
+                _(
+                    "%(body)s has no mandate to decide this kind of document. "
+                    "Record the body that did."
+                ),
+                code=NO_DECIDE_MANDATE,
+                params={"body": self.decided_by},
+            )
         if self.decision_date and self.decision_date > timezone.localdate():
             errors["decision_date"] = _("The decision date cannot be in the future.")
         if errors:
@@ -245,7 +314,7 @@ class GoalLevel(models.TextChoices):
     COMMITTEE = "committee", _("Committee goal")
 
 
-class LocalGoal(TenantModel):
+class LocalGoal(SoftDeleteModel):
     """A council goal (KF-mål) or committee goal (nämndmål), linked to targets."""
 
     level = models.CharField(_("level"), max_length=20, choices=GoalLevel.choices)
@@ -292,8 +361,7 @@ class LocalGoal(TenantModel):
     created_at = models.DateTimeField(_("created"), db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = DecidedQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[targets, other_goals])
+    history = RecordedHistory(m2m_fields=[targets, other_goals])
 
     class Meta:
         ordering = ["level", "title"]
@@ -316,12 +384,12 @@ class LocalGoal(TenantModel):
         )
         body = self.body_or_none
         errors = {}
-        if body and self.level == GoalLevel.COUNCIL and body.kind != BodyKind.COUNCIL_ASSEMBLY:
+        if body and self.level == GoalLevel.COUNCIL and not body_may_decide(body, "council_goal"):
             errors["body"] = _("A council goal belongs to the municipal council.")
         if (
             body
             and self.level == GoalLevel.COMMITTEE
-            and (body.kind not in DECIDING_BODY_KINDS or body.kind == BodyKind.COUNCIL_ASSEMBLY)
+            and not body_may_decide(body, "committee_goal", owner=body)
         ):
             errors["body"] = _(
                 "A committee goal belongs to a committee, board, company or federation."
@@ -344,7 +412,7 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Action(TenantModel):
+class Action(SoftDeleteModel):
     """An action (åtgärd) under a plan, carried out by a body."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -387,8 +455,7 @@ class Action(TenantModel):
     created_at = models.DateTimeField(_("created"), db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = TenantQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[targets, local_goals])
+    history = RecordedHistory(m2m_fields=[targets, local_goals])
 
     class Meta:
         ordering = ["title"]
@@ -418,3 +485,191 @@ class Action(TenantModel):
             plan=self.plan if self.plan_id else None,
             body=self.body if self.body_id else None,
         )
+
+    def is_public_record(self) -> bool:
+        """An action is public while its plan is decided: it is a public record if any
+        plan it was ever filed under was ever decided."""
+        plan_ids = {self.plan_id, *self.history.values_list("plan_id", flat=True)} - {None}
+        return (
+            SteeringDocument.history.filter(id__in=plan_ids, status=DecisionStatus.DECIDED).exists()
+            or SteeringDocument.with_deleted.filter(
+                pk__in=plan_ids, status=DecisionStatus.DECIDED
+            ).exists()
+        )
+
+
+# Working groups (arbetsgrupper)
+
+
+class WorkingGroupQuerySet(TenantQuerySet):
+    def active(self, today: dt.date | None = None):
+        """Groups working on `today`: started and not yet past their end date."""
+        today = today or timezone.localdate()
+        return self.filter(start_date__lte=today, end_date__gte=today)
+
+    def ended(self, today: dt.date | None = None):
+        return self.filter(end_date__lt=today or timezone.localdate())
+
+
+class WorkingGroupState(models.TextChoices):
+    PLANNED = "planned", _("Not yet started")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class WorkingGroup(TenantModel):
+    """A temporary group with a written mandate (uppdrag), appointed by ledningsgruppen
+    for a focus area. It ends at its end date, and its memberships lapse with it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    focus_area = models.CharField(
+        _("focus area"), max_length=200, help_text=_("The decided focus area the group works on.")
+    )
+    mandate_text = models.TextField(_("mandate"), help_text=_("The group's written mandate."))
+    expected_effect = models.TextField(
+        _("expected effect"), help_text=_("What the work should lead to.")
+    )
+    appointed_by = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="appointed_working_groups",
+        limit_choices_to={"kind": BodyKind.MANAGEMENT_GROUP},
+        verbose_name=_("appointed by"),
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), help_text=_("The group and its memberships end here."))
+    targets = models.ManyToManyField(
+        "agenda.Target", blank=True, related_name="working_groups", verbose_name=_("targets")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = WorkingGroupQuerySet.as_manager()
+    history = RecordedHistory(m2m_fields=[targets])
+
+    class Meta:
+        ordering = ["-end_date", "name"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="working_group_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        appointed_by = self.appointed_by if self.appointed_by_id else None
+        _check_organisation(self, appointed_by=appointed_by)
+        if appointed_by and appointed_by.kind != BodyKind.MANAGEMENT_GROUP:
+            raise ValidationError(
+                {"appointed_by": _("Working groups are appointed by the management group.")}
+            )
+
+    def is_active(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.start_date <= today <= self.end_date
+
+    def state(self, today: dt.date | None = None) -> WorkingGroupState:
+        today = today or timezone.localdate()
+        if today > self.end_date:
+            return WorkingGroupState.ENDED
+        if today < self.start_date:
+            return WorkingGroupState.PLANNED
+        return WorkingGroupState.ACTIVE
+
+    def get_state_display(self, today: dt.date | None = None) -> str:
+        return str(self.state(today).label)
+
+
+class WorkingGroupRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    MEMBER = "member", _("Member")
+
+
+class WorkingGroupMemberQuerySet(TenantQuerySet):
+    def active(self, today: dt.date | None = None):
+        """Memberships that count on `today`: the group has started and they have not
+        lapsed. A membership of an ended group grants nothing."""
+        today = today or timezone.localdate()
+        return self.filter(ends_on__gte=today, working_group__start_date__lte=today)
+
+
+class WorkingGroupMember(TenantModel):
+    """A seat in a working group: a user of the organisation, or an external person
+    (name and organisation). It carries the group's end date and lapses with it."""
+
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("working group"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="working_group_memberships",
+        verbose_name=_("user"),
+    )
+    external_name = models.CharField(_("name (external)"), max_length=200, blank=True)
+    external_organisation = models.CharField(
+        _("organisation (external)"), max_length=200, blank=True
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=WorkingGroupRole.choices, default=WorkingGroupRole.MEMBER
+    )
+    ends_on = models.DateField(_("ends"))
+
+    objects = WorkingGroupMemberQuerySet.as_manager()
+    history = RecordedHistory()
+
+    class Meta:
+        ordering = ["role", "external_name", "user__username"]
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False) & models.Q(external_name=""))
+                | (models.Q(user__isnull=True) & ~models.Q(external_name="")),
+                name="working_group_member_internal_or_external",
+                violation_error_message=_("A member is either a user or a named external person."),
+            ),
+            models.UniqueConstraint(
+                fields=["working_group", "user"],
+                condition=models.Q(user__isnull=False),
+                name="working_group_member_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_external(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id is None:
+            if self.external_organisation:
+                return f"{self.external_name} ({self.external_organisation})"
+            return self.external_name
+        return self.user.get_full_name() or self.user.get_username()
+
+    def is_active(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.working_group.start_date <= today <= self.ends_on

@@ -1,9 +1,14 @@
 """Writes of the steering chain: create and update documents, local goals and actions.
 
 Each function is one transaction: the row and its links (targets, bodies, goals) are
-saved together or not at all. They check on their own that everything linked belongs
-to the same organisation, so a caller other than a form (an import, the API) cannot
-cross tenants either.
+saved together or not at all, and recorded in the history as one version. They check
+on their own that everything linked belongs to the same organisation and is not deleted,
+so a caller other than a form (an import, the API) cannot cross tenants either.
+
+Updates take the version the edit started from (`expected_version`, the row's
+`updated_at`). The row is locked and compared: an edit from an older version is refused
+with `EditConflict`, which lists what changed meanwhile, so nothing anyone saved is
+silently overwritten.
 """
 
 import datetime as dt
@@ -15,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from hallbar.agenda.models import Goal, GoalSet, Target
+from hallbar.agenda.models import Dimension, Goal, GoalSet, Target
 from hallbar.organisation.models import Body, Organisation
-from hallbar.steering.models import Action, LocalGoal, SteeringDocument
+from hallbar.steering.models import Action, LocalGoal, SoftDeleteModel, SteeringDocument
+from hallbar.steering.records import EditConflict as EditConflict  # raised by updates
+from hallbar.steering.records import check_version, one_version
 
 DOCUMENT_FIELDS = (
     "title",
@@ -66,14 +73,6 @@ _TENANT_REFERENCES = {
 M = TypeVar("M", SteeringDocument, LocalGoal, Action)
 
 
-class EditConflict(Exception):
-    """Someone else saved the object after the user opened it for editing."""
-
-    def __init__(self, current_version: dt.datetime) -> None:
-        super().__init__(current_version)
-        self.current_version = current_version
-
-
 def _assign(instance: M, fields: Mapping[str, Any], names: Sequence[str]) -> None:
     unknown = set(fields) - set(names)
     if unknown:
@@ -90,26 +89,28 @@ def _check_same_organisation(
         value = getattr(instance, name)
         if value is not None and value.organisation_id != organisation.pk:
             errors[name] = _("Choose one of the organisation's own.")
+        elif _is_deleted(value):
+            errors[name] = _("“%(name)s” has been deleted.") % {"name": value}
     for name, values in related.items():
         if any(value.organisation_id != organisation.pk for value in values):
             errors[name] = _("Choose one of the organisation's own.")
+        elif deleted := [value for value in values if _is_deleted(value)]:
+            errors[name] = _("“%(name)s” has been deleted.") % {"name": deleted[0]}
     if errors:
         raise ValidationError(errors)
 
 
-def _check_version(instance: models.Model, expected: dt.datetime | None) -> None:
-    """Lock the row and refuse the save if it changed since `expected`."""
-    if expected is None:
+def _is_deleted(value: Any) -> bool:
+    return isinstance(value, SoftDeleteModel) and value.deleted_at is not None
+
+
+def _check_version(
+    instance: models.Model, expected: dt.datetime | None, yours: Mapping[str, Any]
+) -> None:
+    """Lock the row and refuse the save if it changed since `expected` (records.py)."""
+    if instance.pk is None:
         return
-    current = (
-        type(instance)
-        .objects.select_for_update()
-        .filter(pk=instance.pk)
-        .values_list("updated_at", flat=True)
-        .get()
-    )
-    if current != expected:
-        raise EditConflict(current)
+    check_version(instance, expected, yours)
 
 
 def _check_other_goals(organisation: Organisation, goals: Sequence[Goal]) -> None:
@@ -149,8 +150,18 @@ def document_update(
     targets: Iterable[Target] = (),
     expected_version: dt.datetime | None = None,
 ) -> SteeringDocument:
-    _check_version(document, expected_version)
-    return _document_save(document, fields, dimensions, list(applies_to), list(targets))
+    applies_to, targets = list(applies_to), list(targets)
+    _check_version(
+        document,
+        expected_version,
+        {
+            **fields,
+            **{f"is_{code}": code in dimensions for code in Dimension.values},
+            "applies_to": applies_to,
+            "targets": targets,
+        },
+    )
+    return _document_save(document, fields, dimensions, applies_to, targets)
 
 
 def _document_save(
@@ -167,9 +178,10 @@ def _document_save(
         raise ValidationError({"dimensions": str(error)}) from error
     _check_same_organisation(document.organisation, document, applies_to=applies_to)
     document.full_clean()
-    document.save()
-    document.applies_to.set(applies_to)
-    document.targets.set(targets)
+    with one_version(document, created=document.pk is None):
+        document.save()
+        document.applies_to.set(applies_to)
+        document.targets.set(targets)
     return document
 
 
@@ -197,8 +209,11 @@ def goal_update(
     other_goals: Iterable[Goal] = (),
     expected_version: dt.datetime | None = None,
 ) -> LocalGoal:
-    _check_version(goal, expected_version)
-    return _goal_save(goal, fields, list(targets), list(other_goals))
+    targets, other_goals = list(targets), list(other_goals)
+    _check_version(
+        goal, expected_version, {**fields, "targets": targets, "other_goals": other_goals}
+    )
+    return _goal_save(goal, fields, targets, other_goals)
 
 
 def _goal_save(
@@ -208,9 +223,10 @@ def _goal_save(
     _check_same_organisation(goal.organisation, goal)
     _check_other_goals(goal.organisation, other_goals)
     goal.full_clean()
-    goal.save()
-    goal.targets.set(targets)
-    goal.other_goals.set(other_goals)
+    with one_version(goal, created=goal.pk is None):
+        goal.save()
+        goal.targets.set(targets)
+        goal.other_goals.set(other_goals)
     return goal
 
 
@@ -239,8 +255,11 @@ def action_update(
     local_goals: Iterable[LocalGoal] = (),
     expected_version: dt.datetime | None = None,
 ) -> Action:
-    _check_version(action, expected_version)
-    return _action_save(action, fields, list(targets), list(local_goals))
+    targets, local_goals = list(targets), list(local_goals)
+    _check_version(
+        action, expected_version, {**fields, "targets": targets, "local_goals": local_goals}
+    )
+    return _action_save(action, fields, targets, local_goals)
 
 
 def _action_save(
@@ -249,7 +268,8 @@ def _action_save(
     _assign(action, fields, ACTION_FIELDS)
     _check_same_organisation(action.organisation, action, local_goals=local_goals)
     action.full_clean()
-    action.save()
-    action.targets.set(targets)
-    action.local_goals.set(local_goals)
+    with one_version(action, created=action.pk is None):
+        action.save()
+        action.targets.set(targets)
+        action.local_goals.set(local_goals)
     return action

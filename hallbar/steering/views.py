@@ -1,31 +1,30 @@
 """Pages of the steering chain: registers, detail pages and edit forms.
 
-Every view starts with one access helper from `hallbar.organisation.access`; reads go
-through `selectors`, writes through `services`. Register pages render one partial
-for the results, returned alone to htmx so the filters can update the list in place.
+Every view starts with `access.require()` (the organisation, the object seen through
+`visibility.py`, the permission); a form is saved only when `access.write_allowed()`
+accepts the object as it would be saved. Reads go through `selectors`, writes through
+`services`. Register pages render one partial for the results, returned alone to htmx
+so the filters can update the list in place.
 """
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hallbar.organisation.access import (
-    can_edit,
-    get_organisation_for_editing,
-    get_organisation_for_reading,
-)
+from hallbar.organisation import access
+from hallbar.organisation.mandates import ACTION_SCOPES, DOCUMENT_SCOPES, GOAL_SCOPES
 from hallbar.organisation.models import Organisation
-from hallbar.steering import selectors, services
+from hallbar.steering import selectors, services, visibility
 from hallbar.steering.forms import (
     ActionFilterForm,
     ActionForm,
@@ -34,10 +33,6 @@ from hallbar.steering.forms import (
     LocalGoalForm,
     SteeringDocumentForm,
 )
-from hallbar.steering.models import Action, LocalGoal, SteeringDocument
-from hallbar.steering.visibility import sees_drafts
-
-M = TypeVar("M", SteeringDocument, LocalGoal, Action)
 
 
 def _render_register(
@@ -54,13 +49,27 @@ def _render_register(
     return response
 
 
-def _reader_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+def _reader_context(granted: access.Granted, add_permission: str) -> dict[str, Any]:
     # Selectors take the answer, not the user: they stay free of request state.
     return {
-        "organisation": organisation,
-        "can_edit": can_edit(request.user, organisation),
-        "include_drafts": sees_drafts(request.user, organisation),
+        "organisation": granted.organisation,
+        "can_edit": granted.may(add_permission),
+        "include_drafts": granted.actor.sees_drafts,
     }
+
+
+def _detail(get: Callable[..., Any], pk: int) -> access.Lookup:
+    """Look up a detail page's object through its selector (visibility included)."""
+    return lambda organisation, include_drafts: get(
+        organisation=organisation, pk=pk, include_drafts=include_drafts
+    )
+
+
+def _visible(visible: Callable[..., Any], pk: int) -> access.Lookup:
+    """Look up an object to edit among those the user may see."""
+    return lambda organisation, include_drafts: (
+        visible(organisation=organisation, include_drafts=include_drafts).filter(pk=pk).first()
+    )
 
 
 def _form_page(
@@ -117,8 +126,9 @@ def _scalar_fields(form: forms.BaseForm, names: tuple[str, ...]) -> dict[str, An
 
 
 def document_list(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
+    granted = access.require(request, org_code, "organisation.view")
+    organisation = granted.organisation
+    context = _reader_context(granted, "steering.add_document")
     filter_form = DocumentFilterForm(request.GET or None, organisation=organisation)
     documents = selectors.document_list(
         organisation=organisation,
@@ -136,14 +146,13 @@ def document_list(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 def document_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
-    document = selectors.document_get(
-        organisation=organisation, pk=pk, include_drafts=context["include_drafts"]
+    granted = access.require(
+        request, org_code, "organisation.view", lookup=_detail(selectors.document_get, pk)
     )
-    if document is None:
-        raise Http404
+    document = granted.obj
+    context = _reader_context(granted, "steering.add_document")
     context |= {
+        "can_edit": granted.may("steering.change_document", document),
         "document": document,
         "targets": document.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
@@ -154,11 +163,15 @@ def document_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    granted = access.require(request, org_code, "steering.add_document")
+    organisation = granted.organisation
     form = SteeringDocumentForm(
         request.POST or None, organisation=organisation, initial=_initial_from_query(request)
     )
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "responsible_body", DOCUMENT_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_document", form
+    ):
         document = _save(
             form,
             lambda: services.document_create(organisation=organisation, **_document_data(form)),
@@ -177,12 +190,20 @@ def document_create(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
-    document = _get_for_editing(SteeringDocument, organisation, pk)
+    granted = access.require(
+        request,
+        org_code,
+        "steering.change_document",
+        lookup=_visible(visibility.documents_visible, pk),
+    )
+    organisation, document = granted.organisation, granted.obj
     url = _detail_url("steering:document_detail", organisation, pk)
     title = document.title
     form = SteeringDocumentForm(request.POST or None, instance=document, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "responsible_body", DOCUMENT_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_document", form
+    ):
         saved = _save(
             form,
             lambda: services.document_update(
@@ -216,8 +237,9 @@ def _document_data(form: forms.BaseForm) -> dict[str, Any]:
 
 
 def goal_list(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
+    granted = access.require(request, org_code, "organisation.view")
+    organisation = granted.organisation
+    context = _reader_context(granted, "steering.add_goal")
     filter_form = GoalFilterForm(request.GET or None, organisation=organisation)
     goals = selectors.goal_list(
         organisation=organisation,
@@ -231,14 +253,13 @@ def goal_list(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 def goal_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
-    goal = selectors.goal_get(
-        organisation=organisation, pk=pk, include_drafts=context["include_drafts"]
+    granted = access.require(
+        request, org_code, "organisation.view", lookup=_detail(selectors.goal_get, pk)
     )
-    if goal is None:
-        raise Http404
+    goal = granted.obj
+    context = _reader_context(granted, "steering.add_goal")
     context |= {
+        "can_edit": granted.may("steering.change_goal", goal),
         "goal": goal,
         "targets": goal.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
@@ -249,11 +270,15 @@ def goal_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    granted = access.require(request, org_code, "steering.add_goal")
+    organisation = granted.organisation
     form = LocalGoalForm(
         request.POST or None, organisation=organisation, initial=_initial_from_query(request)
     )
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "body", GOAL_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_goal", form
+    ):
         goal = _save(
             form,
             lambda: services.goal_create(organisation=organisation, **_goal_data(form)),
@@ -272,12 +297,17 @@ def goal_create(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
-    goal = _get_for_editing(LocalGoal, organisation, pk)
+    granted = access.require(
+        request, org_code, "steering.change_goal", lookup=_visible(visibility.goals_visible, pk)
+    )
+    organisation, goal = granted.organisation, granted.obj
     url = _detail_url("steering:goal_detail", organisation, pk)
     title = goal.title
     form = LocalGoalForm(request.POST or None, instance=goal, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "body", GOAL_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_goal", form
+    ):
         saved = _save(
             form,
             lambda: services.goal_update(
@@ -308,9 +338,18 @@ def _goal_data(form: forms.BaseForm) -> dict[str, Any]:
 
 
 def action_list(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
+    granted = access.require(request, org_code, "organisation.view")
+    organisation = granted.organisation
+    context = _reader_context(granted, "steering.add_action")
     filter_form = ActionFilterForm(request.GET or None, organisation=organisation)
+    # The plan filter names plans: only those the reader may see (a draft plan's title
+    # is not public).
+    plan = filter_form.fields["plan"]
+    plan.queryset = plan.queryset.filter(
+        pk__in=visibility.documents_visible(
+            organisation=organisation, include_drafts=context["include_drafts"]
+        ).values("pk")
+    )
     actions = selectors.action_list(
         organisation=organisation,
         include_drafts=context["include_drafts"],
@@ -323,14 +362,13 @@ def action_list(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 def action_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_reading(request, org_code)
-    context = _reader_context(request, organisation)
-    action = selectors.action_get(
-        organisation=organisation, pk=pk, include_drafts=context["include_drafts"]
+    granted = access.require(
+        request, org_code, "organisation.view", lookup=_detail(selectors.action_get, pk)
     )
-    if action is None:
-        raise Http404
+    action = granted.obj
+    context = _reader_context(granted, "steering.add_action")
     context |= {
+        "can_edit": granted.may("steering.change_action", action),
         "action": action,
         "targets": action.targets.all(),
         # Who changed what is shown to those who can edit, not to the public.
@@ -341,11 +379,15 @@ def action_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
+    granted = access.require(request, org_code, "steering.add_action")
+    organisation = granted.organisation
     form = ActionForm(
         request.POST or None, organisation=organisation, initial=_initial_from_query(request)
     )
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "body", ACTION_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_action", form
+    ):
         action = _save(
             form,
             lambda: services.action_create(
@@ -366,12 +408,20 @@ def action_create(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_editing(request, org_code)
-    action = _get_for_editing(Action, organisation, pk)
+    granted = access.require(
+        request,
+        org_code,
+        "steering.change_action",
+        lookup=_visible(visibility.actions_visible, pk),
+    )
+    organisation, action = granted.organisation, granted.obj
     url = _detail_url("steering:action_detail", organisation, pk)
     title = action.title
     form = ActionForm(request.POST or None, instance=action, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+    access.restrict_body_choices(form, granted.actor, "body", ACTION_SCOPES)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, "steering.save_action", form
+    ):
         saved = _save(
             form,
             lambda: services.action_update(
@@ -399,14 +449,6 @@ def _action_data(form: forms.BaseForm) -> dict[str, Any]:
 
 
 # Helpers
-
-
-def _get_for_editing(model: type[M], organisation: Organisation, pk: int) -> M:
-    """The organisation's object, or 404: another organisation's id is not found here."""
-    obj = model.objects.for_organisation(organisation).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 # Links from other pages preselect what they came from: "add an action to this plan"

@@ -1,21 +1,23 @@
 """What of an organisation's steering chain a reader may see: the one rule.
 
-Editors of the organisation (organisation/access.can_edit) see drafts too; everyone else
-(the public, other organisations' users, external council members) sees only what is
-decided: decided documents and goals, and actions under a decided plan. Views compute
-`include_drafts` once per request with `sees_drafts()`; the selectors take the flag, so a
-prefetch never asks about memberships again.
+Internal readers of the organisation (permission `organisation.view_internal`: members of
+its bodies in any role, external council members included, and its administrators) see
+drafts too; everyone else (the public, other organisations' users) sees only what is
+decided: decided documents and goals, and actions under a decided plan. Views get
+`include_drafts` once per request from `access.require()` (`granted.actor.sees_drafts`);
+the selectors take the flag, so a prefetch never asks about memberships again.
 """
 
 from django.db.models import QuerySet
 
-from hallbar.organisation.access import can_edit
+from hallbar.organisation import access
 from hallbar.organisation.models import Organisation
 from hallbar.steering.models import Action, DecisionStatus, LocalGoal, SteeringDocument
 
 
 def sees_drafts(user, organisation: Organisation) -> bool:
-    return can_edit(user, organisation)
+    """For callers without a request; views use `granted.actor.sees_drafts`."""
+    return access.sees_drafts(user, organisation)
 
 
 def decided_unless(queryset: QuerySet, include_drafts: bool) -> QuerySet:

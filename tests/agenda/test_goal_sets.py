@@ -28,7 +28,8 @@ def organisation(reference_data):
 
 @pytest.fixture
 def member(organisation):
-    return MembershipFactory(body__organisation=organisation).user
+    # Own goal sets are kept by the analysis group (an organisation-wide mandate).
+    return MembershipFactory(body__organisation=organisation, body__kind="analysis_group").user
 
 
 @pytest.fixture

@@ -23,8 +23,12 @@ def organisation(reference_data):
 
 @pytest.fixture
 def member(organisation):
+    # Swedish texts are kept by the analysis group (an organisation-wide mandate).
     return MembershipFactory(
-        body__organisation=organisation, user__username="strateg", user__first_name="Sara"
+        body__organisation=organisation,
+        body__kind="analysis_group",
+        user__username="strateg",
+        user__first_name="Sara",
     ).user
 
 

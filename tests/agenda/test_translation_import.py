@@ -45,7 +45,9 @@ def organisation(reference_data):
 
 @pytest.fixture
 def member(organisation):
-    return MembershipFactory(body__organisation=organisation, user__username="strateg").user
+    return MembershipFactory(
+        body__organisation=organisation, body__kind="analysis_group", user__username="strateg"
+    ).user
 
 
 def _csv(*rows: str, header: str = "kind,code,short_title_sv,text_sv,note") -> bytes:

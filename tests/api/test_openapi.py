@@ -9,6 +9,9 @@ PATHS = {
     "/api/v1/organisations",
     "/api/v1/organisations/{code}/goals",
     "/api/v1/organisations/{code}/actions",
+    "/api/v1/organisations/{code}/actions/{action_id}",
+    "/api/v1/organisations/{code}/indicators",
+    "/api/v1/indicators/{code}/observations",
 }
 
 
@@ -27,11 +30,11 @@ def test_it_describes_every_endpoint(schema):
 
 def test_every_operation_has_a_summary_description_and_json_responses(schema):
     for path, item in schema["paths"].items():
-        operation = item["get"]
-        assert operation["summary"], path
-        assert operation["description"], path
-        for status, response in operation["responses"].items():
-            assert "application/json" in response["content"], (path, status)
+        for method, operation in item.items():
+            assert operation["summary"], (path, method)
+            assert operation["description"], (path, method)
+            for status, response in operation["responses"].items():
+                assert "application/json" in response["content"], (path, method, status)
 
 
 def test_organisation_endpoints_declare_their_errors(schema):

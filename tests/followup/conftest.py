@@ -21,7 +21,14 @@ def organisation(db):
 
 @pytest.fixture
 def member(organisation):
-    return MembershipFactory(body__organisation=organisation, user__username="strateg").user
+    # An officer of the analysis group: its mandates cover organisation-wide follow-up.
+    return MembershipFactory(
+        body__organisation=organisation,
+        body__name="Analysgruppen",
+        body__kind="analysis_group",
+        role="officer",
+        user__username="strateg",
+    ).user
 
 
 @pytest.fixture

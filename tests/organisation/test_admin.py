@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from hallbar.organisation.models import Body, Membership
+from hallbar.organisation.models import Body, Mandate, Membership
 from tests.factories import BodyFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,10 @@ def staff_client(client):
         "admin:organisation_organisation_add",
         "admin:organisation_body_add",
         "admin:organisation_membership_add",
+        "admin:organisation_mandate_changelist",
+        "admin:organisation_mandate_add",
+        "admin:organisation_organisationrole_changelist",
+        "admin:organisation_organisationrole_add",
     ],
 )
 def test_staff_can_open_the_organisation_admin(staff_client, membership, url_name):
@@ -76,6 +80,8 @@ def test_an_edit_in_the_admin_is_recorded_in_history(staff_client, membership):
             "is_active": "on",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
+            "mandates-TOTAL_FORMS": "0",
+            "mandates-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -89,3 +95,61 @@ def test_a_user_without_staff_status_is_refused(client, membership):
     response = client.get(reverse("admin:organisation_body_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def _body_post(organisation, **fields):
+    return {
+        "organisation": organisation.pk,
+        "short_name": "",
+        "description": "",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "mandates-TOTAL_FORMS": "0",
+        "mandates-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_a_body_added_in_the_admin_gets_the_standard_mandates_of_its_kind(staff_client, membership):
+    organisation = membership.body.organisation
+    response = staff_client.post(
+        reverse("admin:organisation_body_add"),
+        _body_post(organisation, name="Kultur- och fritidsnämnden", kind="committee"),
+    )
+
+    assert response.status_code == 302
+    body = Body.objects.get(name="Kultur- och fritidsnämnden")
+    assert set(body.mandates.values_list("kind", "scope", "area")) >= {
+        ("decide", "committee_goal", "own"),
+        ("implement", "action", "own"),
+    }
+    assert set(body.mandates.values_list("organisation", flat=True)) == {organisation.pk}
+
+
+def test_a_mandate_entered_with_a_new_body_belongs_to_its_organisation_and_replaces_the_standard(
+    staff_client, membership
+):
+    organisation = membership.body.organisation
+    data = _body_post(
+        organisation,
+        name="Arbetsgrupp trygghet",
+        kind="working_group",
+        **{
+            "mandates-TOTAL_FORMS": "1",
+            "mandates-0-kind": "prepare",
+            "mandates-0-scope": "action_plan",
+            "mandates-0-area": "own",
+            "mandates-0-note": "Uppdrag från ledningsgruppen.",
+        },
+    )
+
+    response = staff_client.post(reverse("admin:organisation_body_add"), data)
+
+    assert response.status_code == 302
+    mandate = Mandate.objects.get(body__name="Arbetsgrupp trygghet")
+    assert (mandate.organisation, mandate.kind, mandate.scope) == (
+        organisation,
+        "prepare",
+        "action_plan",
+    )

@@ -7,13 +7,23 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from hallbar.agenda.models import GoalSet, Target
-from hallbar.organisation.models import Body, Membership, Organisation
+from hallbar.organisation.mandates import body_may_decide, standard_mandates
+from hallbar.organisation.models import Body, Membership, Organisation, OrganisationRole
 from hallbar.steering import demo
 from hallbar.steering.models import Action, LocalGoal, SteeringDocument
 
 pytestmark = pytest.mark.django_db
 
-DEMO_USERNAMES = ["strateg", "analytiker", "handlaggare", "radsledamot", "admin"]
+DEMO_USERNAMES = [
+    "strateg",
+    "analytiker",
+    "handlaggare",
+    "radsledamot",
+    "ledamot",
+    "orgadmin",
+    "surahammar",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -77,7 +87,7 @@ def test_hallstahammar_is_an_example_organisation_with_the_strategys_bodies(demo
     assert kinds["KF"] == "council_assembly"
     assert kinds["KS"] == "executive_board"
     assert kinds["KSAU"] == "sustainability_committee"
-    ksau = Body.objects.get(short_name="KSAU")
+    ksau = Body.objects.get(organisation=organisation, short_name="KSAU")
     assert ksau.parent.short_name == "KS"
     by_kind = set(Body.objects.values_list("kind", flat=True))
     assert by_kind >= {
@@ -109,7 +119,9 @@ def test_the_strategy_is_loaded_with_its_decision_facts(demo_mode):
     assert strategy.owner == "Kommunstrateg, Kommunstyrelseförvaltningen"
     assert strategy.dimensions == ["ecological", "social", "economic"]
     assert strategy.is_municipality_wide
-    committees_and_board = Body.objects.filter(kind__in=["committee", "executive_board"])
+    committees_and_board = Body.objects.filter(
+        organisation=strategy.organisation, kind__in=["committee", "executive_board"]
+    )
     assert set(strategy.applies_to.all()) == set(committees_and_board)
     assert committees_and_board.filter(name="Tekniska nämnden").exists()
 
@@ -160,7 +172,7 @@ def test_the_demo_logins_sit_in_the_bodies_of_their_roles(demo_mode):
     }
     assert seats == {
         ("strateg", "executive_board", "officer", "Kommunstrateg"),
-        ("strateg", "analysis_group", "member", "Kommunstrateg"),
+        ("strateg", "analysis_group", "officer", "Kommunstrateg"),
         ("analytiker", "analysis_group", "officer", "Analytiker, Socialförvaltningen"),
         ("handlaggare", "committee", "officer", "Trafikplanerare, Tekniska förvaltningen"),
         (
@@ -169,7 +181,13 @@ def test_the_demo_logins_sit_in_the_bodies_of_their_roles(demo_mode):
             "external",
             "Representant för Region Västmanland",
         ),
+        ("ledamot", "sustainability_council", "member", "Kommunal representant i rådet"),
+        ("surahammar", "analysis_group", "officer", "Analytiker, Surahammars kommun"),
     }
+    assert {
+        (role.user.username, role.organisation.code, role.role)
+        for role in OrganisationRole.objects.select_related("user", "organisation")
+    } == {("orgadmin", "1961", "administrator")}
 
 
 def test_a_rerun_never_overwrites_a_password(demo_mode, client):
@@ -206,14 +224,51 @@ def test_target_11_2_is_served_by_local_goals_and_actions(demo_mode):
 
 def test_every_goal_and_action_is_linked_and_decided(demo_mode):
     load()
+    goals = LocalGoal.objects.filter(organisation__code="1961")
+    actions = Action.objects.filter(organisation__code="1961")
 
-    assert not LocalGoal.objects.filter(targets=None).exists()
-    assert not LocalGoal.objects.exclude(status="decided").exists()
-    assert not LocalGoal.objects.filter(level="committee", parent=None).exists()
-    assert LocalGoal.objects.exclude(other_goals=None).exists()
-    assert not Action.objects.filter(targets=None).exists()
-    assert 15 <= Action.objects.count() <= 25
-    assert len(set(Action.objects.values_list("status", flat=True))) == 5
+    assert not goals.filter(targets=None).exists()
+    assert not goals.exclude(status="decided").exists()
+    assert not goals.filter(level="committee", parent=None).exists()
+    assert goals.exclude(other_goals=None).exists()
+    assert not actions.filter(targets=None).exists()
+    assert 15 <= actions.count() <= 25
+    assert len(set(actions.values_list("status", flat=True))) == 5
+
+
+def test_surahammar_is_a_second_example_organisation_with_drafts_of_its_own(demo_mode):
+    load()
+
+    surahammar = Organisation.objects.get(code="1907")
+    assert surahammar.name == "Surahammar"
+    assert surahammar.is_example
+    assert LocalGoal.objects.filter(organisation=surahammar, status="draft").exists()
+    assert SteeringDocument.objects.filter(organisation=surahammar, status="draft").exists()
+    assert Action.objects.filter(organisation=surahammar).exists()
+    titles = set(LocalGoal.objects.values_list("organisation__code", "title"))
+    assert not {t for c, t in titles if c == "1961"} & {t for c, t in titles if c == "1907"}
+    for document in SteeringDocument.objects.filter(organisation=surahammar):
+        assert "inte ett beslut av Surahammars kommun" in document.summary
+
+
+def test_every_demo_body_has_the_standard_mandates_of_its_kind(demo_mode):
+    load()
+
+    for body in Body.objects.all():
+        expected = {(k, s, a) for k, s, a, _note in standard_mandates(body.kind)}
+        assert set(body.mandates.values_list("kind", "scope", "area")) == expected, body
+    council = Body.objects.get(organisation__code="1961", kind="sustainability_council")
+    assert not council.mandates.filter(kind="decide").exists()
+
+
+def test_a_rerun_keeps_an_administrators_change_to_the_mandates(demo_mode):
+    load()
+    council = Body.objects.get(organisation__code="1961", kind="sustainability_council")
+    council.mandates.filter(kind="advise").delete()
+
+    load()
+
+    assert not council.mandates.filter(kind="advise").exists()
 
 
 def test_the_register_shows_warnings(demo_mode):
@@ -267,3 +322,16 @@ def test_every_demo_row_obeys_the_models_own_rules(settings, reference_data):
     for model in (SteeringDocument, LocalGoal, Action, Body):
         for row in model.objects.all():
             row.full_clean()
+
+
+def test_every_demo_decision_is_recorded_for_a_body_with_the_mandate_to_decide_it(demo_mode):
+    load()
+
+    for document in SteeringDocument.objects.filter(status="decided").select_related(
+        "decided_by", "responsible_body"
+    ):
+        assert body_may_decide(
+            document.decided_by, document.level, owner=document.responsible_body
+        ), document
+    for goal in LocalGoal.objects.filter(status="decided").select_related("body"):
+        assert body_may_decide(goal.body, f"{goal.level}_goal", owner=goal.body), goal

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from hallbar.organisation.models import Body, Organisation
 from hallbar.steering.models import DocumentLevel, ReviewRule, SteeringDocument
+from tests.factories import BodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,8 @@ def organisation():
 
 @pytest.fixture
 def council(organisation):
-    return Body.objects.create(
-        organisation=organisation, name="Kommunfullmäktige", kind="council_assembly"
-    )
+    # The factory gives the body its standard mandates (KF decides strategies, budgets…).
+    return BodyFactory(organisation=organisation, name="Kommunfullmäktige", kind="council_assembly")
 
 
 def make_document(organisation, council, **fields):
@@ -110,12 +110,12 @@ def test_an_advisory_body_cannot_decide_a_document(organisation, council):
     with pytest.raises(ValidationError) as raised:
         document.full_clean()
     assert raised.value.message_dict["decided_by"] == [
-        "Analysgruppen does not decide steering documents."
+        "Analysgruppen has no mandate to decide this kind of document. Record the body that did."
     ]
 
 
 def test_a_parent_document_stands_higher_in_the_chain(organisation, council):
-    plan = make_document(organisation, council, level="action_plan")
+    plan = make_document(organisation, council, level="action_plan", decided_by=None)
     budget = make_document(organisation, council, level="budget")
     budget.parent = plan
     with pytest.raises(ValidationError, match="higher in the steering chain"):

@@ -46,7 +46,9 @@ def council(organisation):
 
 @pytest.fixture
 def editor(client, organisation):
-    user = MembershipFactory(body=BodyFactory(organisation=organisation)).user
+    # Municipality-wide documents are written by the analysis group (organisation-wide).
+    analysis_group = BodyFactory(organisation=organisation, kind="analysis_group")
+    user = MembershipFactory(body=analysis_group).user
     client.force_login(user)
     return user
 
@@ -572,7 +574,7 @@ def test_editing_another_organisations_document_is_not_found(
     )
 
 
-def test_a_staff_user_may_edit_without_membership(client, organisation, council):
-    client.force_login(UserFactory(is_staff=True))
+def test_a_superuser_may_edit_without_membership(client, organisation, council):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     assert client.get(url("document_create", organisation)).status_code == 200

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             help=(
                 "Also create the bodies of the sustainability strategy: KF, KS, KSAU as "
                 "sustainability committee, sustainability council, the chief executive's "
-                "management group and the analysis group (missing ones only)."
+                "management group and the analysis group (missing ones only), each with "
+                "the standard mandates of the strategy."
             ),
         )
 
@@ -49,5 +50,6 @@ class Command(BaseCommand):
         if result.bodies_created:
             names = ", ".join(str(body) for body in result.bodies_created)
             self.stdout.write(f"Added {len(result.bodies_created)} standard bodies: {names}.")
+            self.stdout.write(f"Added {result.mandates_created} standard mandates to them.")
         elif options["with_standard_bodies"]:
             self.stdout.write("All standard bodies already exist; none added.")
