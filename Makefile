@@ -34,6 +34,7 @@ test: $(STAMP)
 
 ## make lint: ruff, pending migrations, deploy checks with production-like settings
 lint: $(STAMP)
+	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	HALLBAR_TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
