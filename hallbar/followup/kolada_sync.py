@@ -11,17 +11,25 @@ One run, for one organisation:
 
 How each page is handled (STYLE.md habit 7; ARCHITECTURE.md "Performance shape"):
 
-* The HTTP request is made when the loop asks the client for the next page; the transaction
-  starts only once the page is in memory, and holds the page's raw response and its rows —
-  never a request. A page is the batch: **atomic per batch**.
-* Rows are written with one statement per page (PostgreSQL; the ORM elsewhere) that touches
-  only rows whose value differs, so a repeat writes nothing (**idempotent**). A changed value
-  keeps the previous one as an `ObservationRevision`; a row Kolada flags `isdeleted` sets
-  the stored value to null ("missing") and keeps the old value as a revision — history is
-  never lost, and it is counted as *removed*. A raw response is stored only when its body
-  differs from the latest one stored for the same URL.
-* After each committed page, progress (METHODS.md §1) is recomputed for the series it
-  changed (`hallbar.followup.status.progress_recompute`).
+* Every HTTP request is made by the sync's thread when the loop asks the client for the
+  next page; the transaction starts only once the page is in memory, and holds the page's
+  rows and its raw response — never a request. A page is the batch: **atomic per batch**.
+  The client reads one page ahead: while a page is stored, the next one (already fetched)
+  is decoded and parsed in a worker thread (`KoladaClient.fetch_chunks`), as columns
+  rather than an object per value.
+* On PostgreSQL, one query per page reads what is stored for the page's KPIs, areas and
+  years (packed binary) and numpy compares it with the page: rows not stored go in with one
+  binary `COPY`; only rows whose value differs go through one upsert statement, which keeps
+  the previous value as an `ObservationRevision`. A row Kolada flags `isdeleted` sets the
+  stored value to null ("missing") and keeps the old value as a revision — history is never
+  lost, and it is counted as *removed*. Rows already right are neither sent nor touched, so
+  a repeat writes nothing (**idempotent**). Elsewhere (SQLite) the ORM does the same.
+* The raw response is kept compressed, with its sha256: stored when its body differs from
+  the latest one stored for the same URL, and whenever values were written from it, so
+  that every value's `fetched_at` names a stored response.
+* Once a chunk's pages are committed, progress (METHODS.md §1) is recomputed for the series
+  they changed (`hallbar.followup.status.progress_recompute`); also when Kolada fails in
+  the middle of a chunk, for the pages committed before.
 * A chunk is recorded as done in a small state file (`var/kolada_sync/<code>.json`) once its
   last page is committed. If Kolada fails, the pages already committed stay, and the next
   run continues with the chunks not done (**resumable**; a state older than
@@ -32,20 +40,27 @@ How each page is handled (STYLE.md habit 7; ARCHITECTURE.md "Performance shape")
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import logging
+import math
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
+import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from hallbar.followup.comparison import AREA_KIND_OF_ORGANISATION, comparison_area_codes
 from hallbar.followup.models import (
@@ -78,6 +93,7 @@ STATE_VERSION = 1
 # What the client accepts as an id (it refuses anything else with a ValueError).
 _KPI_CODE = re.compile(r"[A-Za-z0-9_-]+")
 _YEAR_MIN, _YEAR_MAX = 1900, 2100  # Observation's check constraint
+_INT4_MAX = 2**31 - 1  # Observation.count is an integer column
 #: Kolada's null values and the rows it flags `isdeleted` are stored as "missing".
 MISSING: str = MissingReason.MISSING.value
 
@@ -140,7 +156,7 @@ class DataSummary:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
-    skipped: int = 0  # rows for an area or year this database cannot hold
+    skipped: int = 0  # rows for an area, year or count this database cannot hold
     pages: int = 0
     raw_responses: int = 0
     chunks_total: int = 0
@@ -169,7 +185,8 @@ class DataSummary:
         if self.skipped:
             lines.append(
                 f"Skipped {self.skipped} row(s) this database cannot hold (an area or KPI "
-                f"not asked for, or a year outside {_YEAR_MIN}–{_YEAR_MAX})."
+                f"not asked for, a year outside {_YEAR_MIN}–{_YEAR_MAX}, or a count above "
+                f"{_INT4_MAX})."
             )
         if self.series:
             lines.append(
@@ -539,27 +556,33 @@ def kolada_data_sync(
     write_rows, write_raw = _writers()
 
     progress.start(total=len(plan.chunks), done=summary.chunks_resumed)
-    for chunk in todo:
-        # The client makes the request when the loop asks for the next page: outside the
-        # transaction, which `_page_store` opens only once the page is in memory.
-        for page in client.fetch_chunk(chunk, from_date=from_text):
-            series = _page_store(
-                page,
-                kpi_ids=kpi_ids,
-                area_ids=area_ids,
-                write_rows=write_rows,
-                write_raw=write_raw,
-                summary=summary,
+    changed: set[SeriesKey] = set()  # the series the pages of the current chunk changed
+    try:
+        # Every request is made by this thread between pages, when the loop asks for the
+        # next one: outside the transaction, which `_page_store` opens only once the page
+        # is in memory. The client reads one page ahead, parsing the next page (and
+        # preparing its rows, `_page_rows`) in a worker thread while this one is stored.
+        prepare = partial(_page_rows, kpi_ids=kpi_ids, area_ids=area_ids)
+        for page, rows in client.fetch_chunks(todo, from_date=from_text, then=prepare):
+            changed |= _page_store(
+                page, rows, write_rows=write_rows, write_raw=write_raw, summary=summary
             )
-            state.seen_kpis.update(row.kpi for row in (*page.items, *page.deleted))
-            if series:
-                summary.series |= series
-                summary.progress_records += progress_recompute(series=series)
+            if page.columns is not None:
+                state.seen_kpis.update(set(page.columns.kpi))
+            else:
+                state.seen_kpis.update(row.kpi for row in (*page.items, *page.deleted))
             progress.page(summary)
-        state.done.add(chunk.path)
-        state.save()
-        summary.chunks_fetched += 1
-        progress.chunk_done()
+            if page.is_last and page.chunk is not None:
+                _progress_recompute(changed, summary)
+                changed = set()
+                state.done.add(page.chunk.path)
+                state.save()
+                summary.chunks_fetched += 1
+                progress.chunk_done()
+    except KoladaError:
+        # The pages committed before Kolada failed keep their progress up to date.
+        _progress_recompute(changed, summary)
+        raise
 
     if state.resumed:
         # The run that was interrupted may have committed a page and stopped before its
@@ -571,6 +594,14 @@ def kolada_data_sync(
         code for code in plan.kpi_codes if code not in state.seen_kpis
     )
     return summary
+
+
+def _progress_recompute(series: set[SeriesKey], summary: DataSummary) -> None:
+    """Progress for the series a chunk changed: once per chunk (a few queries whatever the
+    number of series), not once per page."""
+    if series:
+        summary.series |= series
+        summary.progress_records += progress_recompute(series=series)
 
 
 class _Row(NamedTuple):
@@ -589,79 +620,399 @@ class _Written:
     new: int = 0
     changed: int = 0
     removed: int = 0
+    series: set[SeriesKey] = field(default_factory=set)
+
+    def add(self, other: _Written) -> None:
+        self.new += other.new
+        self.changed += other.changed
+        self.removed += other.removed
+        self.series |= other.series
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+
+_GENDERS: tuple[str, ...] = ("T", "K", "M")
+_GENDER_CODES = {gender: code for code, gender in enumerate(_GENDERS)}
+
+
+@dataclass(frozen=True)
+class _PageRows:
+    """A page's rows that this database can hold, one per key (KPI, area, year, gender), as
+    numpy columns: value NaN is null, count -1 is null, gender indexes `_GENDERS`. A row
+    Kolada flags deleted already has the null value ("missing") and count it is stored as.
+    """
+
+    kpi: NDArray[np.int64]
+    area: NDArray[np.int64]
+    year: NDArray[np.int64]
+    gender: NDArray[np.int64]
+    value: NDArray[np.float64]
+    count: NDArray[np.int64]
+    deleted: NDArray[np.bool_]
+    skipped: int = 0  # rows for a KPI, area, year or count this database cannot hold
+    repeats: int = 0  # rows the page sent more than once (same key): counted once
+
+    def __len__(self) -> int:
+        return len(self.kpi)
+
+    def take(self, mask: NDArray[np.bool_]) -> _PageRows:
+        return _PageRows(
+            kpi=self.kpi[mask],
+            area=self.area[mask],
+            year=self.year[mask],
+            gender=self.gender[mask],
+            value=self.value[mask],
+            count=self.count[mask],
+            deleted=self.deleted[mask],
+        )
+
+    def rows(self) -> list[_Row]:
+        values = [None if math.isnan(value) else value for value in self.value.tolist()]
+        return [
+            _Row(
+                kpi,
+                area,
+                year,
+                _GENDERS[gender],
+                value,
+                MISSING if value is None else "",
+                None if count < 0 else count,
+                deleted,
+            )
+            for kpi, area, year, gender, value, count, deleted in zip(
+                self.kpi.tolist(),
+                self.area.tolist(),
+                self.year.tolist(),
+                self.gender.tolist(),
+                values,
+                self.count.tolist(),
+                self.deleted.tolist(),
+                strict=True,
+            )
+        ]
+
+    def series(self) -> set[SeriesKey]:
+        """The series of these rows: (KPI, area, gender)."""
+        if not len(self):
+            return set()
+        _, first = np.unique(_dense_key(self.kpi, self.area, self.gender), return_index=True)
+        genders = [_GENDERS[gender] for gender in self.gender[first].tolist()]
+        return set(
+            map(
+                SeriesKey._make,
+                zip(self.kpi[first].tolist(), self.area[first].tolist(), genders, strict=True),
+            )
+        )
+
+
+def _page_rows(
+    columns: parsing.ObservationColumns, *, kpi_ids: dict[str, int], area_ids: dict[str, int]
+) -> _PageRows:
+    """A page's rows as `_PageRows`: codes mapped to ids, rows this database cannot hold
+    left out (counted), one row per key. Should a page hold a key twice, a live row wins
+    over a deleted one, and a later row over an earlier one."""
+    n = len(columns)
+    kpi = np.fromiter(map(kpi_ids.get, columns.kpi, repeat(-1)), np.int64, n)
+    area = np.fromiter(map(area_ids.get, columns.area, repeat(-1)), np.int64, n)
+    year = np.fromiter(columns.period, np.int64, n)
+    gender = np.fromiter(map(_GENDER_CODES.__getitem__, columns.gender), np.int64, n)
+    value = np.array(columns.value, dtype=np.float64).reshape(n)  # None → NaN
+    deleted = np.fromiter(columns.is_deleted, np.bool_, n)
+    try:
+        count = np.array(columns.count, dtype=np.float64).reshape(n)  # None → NaN
+    except OverflowError:  # a count beyond any float: beyond the column, too
+        count = np.array(
+            [None if c is None else min(c, _INT4_MAX + 1) for c in columns.count], np.float64
+        ).reshape(n)
+    value[deleted] = np.nan
+    count[deleted] = np.nan
+    fits = (
+        (kpi >= 0)
+        & (area >= 0)
+        & (year >= _YEAR_MIN)
+        & (year <= _YEAR_MAX)
+        & ~(count > _INT4_MAX)  # NaN (null) fits
+    )
+    kept = np.flatnonzero(fits)
+    chosen = kept
+    key = _dense_key(kpi[kept], area[kept], year[kept], gender[kept])
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():  # (in strict order: no repeats)
+        # By key, then deleted before live, then in page order: the last of each key wins.
+        order = np.lexsort((kept, ~deleted[kept], key))
+        ordered = key[order]
+        last = np.append(ordered[1:] != ordered[:-1], True)
+        chosen = np.sort(kept[order[last]])
+    return _PageRows(
+        kpi=kpi[chosen],
+        area=area[chosen],
+        year=year[chosen],
+        gender=gender[chosen],
+        value=value[chosen],
+        count=np.where(np.isnan(count[chosen]), -1, count[chosen]).astype(np.int64),
+        deleted=deleted[chosen],
+        skipped=n - len(kept),
+        repeats=len(kept) - len(chosen),
+    )
+
+
+def _dense_key(*columns: NDArray[np.int64]) -> NDArray[np.int64]:
+    """One int64 per row that is equal exactly when all columns are, and orders rows as
+    the columns do (lexicographically): each column's offset from its minimum, in mixed
+    radix; ranks instead of offsets should the ranges not fit in 62 bits."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    lows = [int(column.min()) for column in columns]
+    spans = [int(column.max()) - low + 1 for column, low in zip(columns, lows, strict=True)]
+    if math.prod(spans) < 2**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, low, span in zip(columns, lows, spans, strict=True):
+            key = key * span + (column - low)
+        return key
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        uniques, ranks = np.unique(column, return_inverse=True)
+        key = key * len(uniques) + ranks.reshape(-1)
+    return key
 
 
 def _page_store(
     page: Page[parsing.Observation],
+    rows: _PageRows,
     *,
-    kpi_ids: dict[str, int],
-    area_ids: dict[str, int],
     write_rows: _RowWriter,
     write_raw: _RawWriter,
     summary: DataSummary,
 ) -> set[SeriesKey]:
-    """One page, in one transaction: its raw response and its rows. Returns the series
-    whose values changed."""
-    rows: dict[tuple[int, int, int, str], _Row] = {}
-    skipped = 0
-    # Deleted rows first, so a live row for the same key (should a page hold both) wins.
-    for observation, deleted in (
-        *((item, True) for item in page.deleted),
-        *((item, False) for item in page.items),
-    ):
-        kpi_id = kpi_ids.get(observation.kpi)
-        area_id = area_ids.get(observation.area)
-        if kpi_id is None or area_id is None or not _YEAR_MIN <= observation.period <= _YEAR_MAX:
-            skipped += 1
-            continue
-        key = (kpi_id, area_id, observation.period, observation.gender)
-        if deleted:
-            rows[key] = _Row(*key, None, MISSING, None, True)
-        else:
-            value = observation.value
-            reason = "" if value is not None else MISSING
-            rows[key] = _Row(*key, value, reason, observation.count, False)
-    # Rows the page repeats count once, as unchanged.
-    repeats = len(page.items) + len(page.deleted) - skipped - len(rows)
-
-    series: set[SeriesKey] = set()
+    """One page, in one transaction: its rows (`_page_rows`) and its raw response. Returns
+    the series whose values changed."""
     with transaction.atomic():
-        stored_raw = write_raw(page)
-        written = write_rows(list(rows.values()), fetched_at=page.fetched_at, series=series)
+        written = write_rows(rows, fetched_at=page.fetched_at)
+        # Stored when Kolada said something new, and whenever a row was written, so that
+        # every stored value's `fetched_at` names a stored response.
+        stored_raw = write_raw(page, force=written.any)
 
     summary.pages += 1
     summary.raw_responses += int(stored_raw)
-    summary.skipped += skipped
+    summary.skipped += rows.skipped
     summary.new += written.new
     summary.changed += written.changed
     summary.removed += written.removed
-    summary.unchanged += len(rows) - written.new - written.changed - written.removed + repeats
-    return series
+    summary.unchanged += len(rows) - written.new - written.changed - written.removed + rows.repeats
+    return written.series
 
 
 class _RowWriter(Protocol):
-    def __call__(
-        self, rows: Sequence[_Row], *, fetched_at: datetime, series: set[SeriesKey]
-    ) -> _Written: ...
+    def __call__(self, rows: _PageRows, *, fetched_at: datetime) -> _Written: ...
 
 
 class _RawWriter(Protocol):
-    def __call__(self, page: Page[parsing.Observation]) -> bool: ...
+    def __call__(self, page: Page[parsing.Observation], *, force: bool) -> bool: ...
 
 
 def _writers() -> tuple[_RowWriter, _RawWriter]:
     if connection.vendor == "postgresql":
-        return _rows_write_postgresql, _raw_store_postgresql
-    return _rows_write_portable, _raw_store_portable
+        return _rows_write_postgresql, _raw_store
+    return _rows_write_portable, _raw_store
 
 
-# One statement per page, like `services._UPSERT_SQL` (the file import), plus Kolada's
-# `count` and its deleted rows. `changed` takes (and locks) only stored rows that differ,
-# `todo` adds live keys not stored yet; rows already right are not touched, so a repeat
-# writes nothing. A deleted row only ever updates a stored one (to null, "missing"); it
-# never creates one. A changed value or reason keeps the previous one as a revision (a
-# change of `count` alone does not: the value is the same). Data-modifying CTEs see one
-# snapshot, so `revised` copies each value as it was before `upserted` replaced it.
+# --- PostgreSQL ------------------------------------------------------------------------------
+#
+# Per page, in its transaction: one query reads what is stored for the page's KPIs, areas
+# and years (packed binary, compared in numpy); rows not stored go in with one binary COPY;
+# the few that differ go through `_UPSERT_SQL`, which locks them, keeps the previous values
+# as revisions and counts. Rows already right are neither sent nor touched, so a repeat
+# writes nothing and costs one read per page.
+
+# The stored rows of the page's KPIs × areas × years (a superset of its keys), packed by
+# the server into one bytea of fixed-size big-endian records (`_STORED`), as
+# `status._READ_SQL` does. `point` packs the year, the gender (1–3 for T, K, M; 0 for
+# anything else), the reason for no value (0 "", 1 missing, 2 another) and whether the
+# value is null into one int4. The rows are looked up by (KPI, area) through the unique
+# index; `OFFSET 0` keeps it that way: with fresh statistics the planner would rather
+# hash-join a (parallel) scan of the whole table, some six times slower for a page.
+_STORED_SQL = """
+SELECT string_agg(
+    int8send(o.kpi_id) || int8send(o.area_id)
+    || int4send(((o.year * 4 + strpos('TKM', o.gender)) * 8
+                 + (CASE o.missing_reason WHEN '' THEN 0 WHEN %(missing)s THEN 1 ELSE 2 END) * 2
+                 + (o.value IS NULL)::int)::int4)
+    || float8send(coalesce(o.value, 'NaN'::float8)) || int4send(coalesce(o.count, -1)),
+    ''::bytea)
+FROM unnest(%(kpi)s::bigint[]) AS k (id)
+CROSS JOIN unnest(%(area)s::bigint[]) AS a (id)
+CROSS JOIN LATERAL (
+    SELECT * FROM followup_observation
+    WHERE kpi_id = k.id AND area_id = a.id AND year = ANY(%(year)s::smallint[])
+    OFFSET 0
+) AS o
+"""
+_STORED = np.dtype(
+    [("kpi", ">i8"), ("area", ">i8"), ("point", ">i4"), ("value", ">f8"), ("count", ">i4")]
+)
+
+
+def _rows_write_postgresql(rows: _PageRows, *, fetched_at: datetime) -> _Written:
+    written = _Written()
+    if not len(rows):
+        return written
+    new, differs = _compare_with_stored(rows)
+    upsert = differs
+    if new.any():
+        # A savepoint: should another sync have inserted one of these keys since the read,
+        # the COPY fails as a whole and the rows take the statement's path instead.
+        try:
+            with transaction.atomic(), connection.wrap_database_errors:
+                _copy_new(rows.take(new), fetched_at=fetched_at)
+        except IntegrityError:
+            upsert = differs | new
+        else:
+            written.new += int(new.sum())
+            written.series |= rows.take(new).series()
+    if upsert.any():
+        written.add(_upsert(rows.take(upsert).rows(), fetched_at=fetched_at))
+    return written
+
+
+def _compare_with_stored(rows: _PageRows) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """(not stored and live: to insert, stored and different: to update) for each row."""
+    kpis, areas, years = np.unique(rows.kpi), np.unique(rows.area), np.unique(rows.year)
+    params = {
+        "kpi": kpis.tolist(),
+        "area": areas.tolist(),
+        "year": years.tolist(),
+        "missing": MISSING,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_SQL, params)
+        (packed,) = cursor.fetchone()
+    stored = np.frombuffer(packed or b"", dtype=_STORED)
+    point = stored["point"].astype(np.int64)
+    stored_null, stored_reason = point & 1, (point >> 1) & 3
+    stored_gender, stored_year = ((point >> 3) & 3) - 1, point >> 5
+
+    # Both sides as one int64 key from their ranks among the page's KPIs, areas and years.
+    def rank(uniques: NDArray[np.int64], values: NDArray[Any]) -> NDArray[np.int64]:
+        at = np.searchsorted(uniques, values).clip(max=len(uniques) - 1)
+        return np.where(uniques[at] == values, at, -1)
+
+    def pack(kpi, area, year, gender) -> NDArray[np.int64]:
+        return ((kpi * len(areas) + area) * len(years) + year) * len(_GENDERS) + gender
+
+    page_key = pack(
+        rank(kpis, rows.kpi), rank(areas, rows.area), rank(years, rows.year), rows.gender
+    )
+    parts = (
+        rank(kpis, stored["kpi"].astype(np.int64)),
+        rank(areas, stored["area"].astype(np.int64)),
+        rank(years, stored_year),
+        stored_gender,
+    )
+    ours = np.flatnonzero(np.logical_and.reduce([part >= 0 for part in parts]))
+    stored_key = pack(*(part[ours] for part in parts))
+    if not len(stored_key):
+        return ~rows.deleted, np.zeros(len(rows), dtype=np.bool_)
+    order = np.argsort(stored_key)
+    at = order[np.searchsorted(stored_key, page_key, sorter=order).clip(max=len(order) - 1)]
+    found = stored_key[at] == page_key
+    match = ours[at]  # each row's stored counterpart (where found)
+    null = np.isnan(rows.value)
+    same = (
+        np.where(
+            null,
+            stored_null[match] == 1,
+            (stored_null[match] == 0) & (stored["value"][match] == rows.value),
+        )
+        & (stored_reason[match] == null)  # the reason stored is "missing" exactly when null
+        & (stored["count"][match] == rows.count)
+    )
+    return ~found & ~rows.deleted, found & ~same
+
+
+_COPY_SQL = (
+    "COPY followup_observation (kpi_id, area_id, year, gender, value, missing_reason, count,"
+    " source, fetched_at) FROM STDIN (FORMAT BINARY)"
+)
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # no flags, no header extension
+_COPY_TRAILER = b"\xff\xff"
+_PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _copy_new(rows: _PageRows, *, fetched_at: datetime) -> None:
+    """Insert rows (none of them stored) with one binary COPY, built by numpy."""
+    with connection.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:
+        copy.write(_copy_binary(rows, fetched_at=fetched_at))
+
+
+def _copy_binary(rows: _PageRows, *, fetched_at: datetime) -> bytes:
+    """The rows in PostgreSQL's binary COPY format: a record per row of (field length,
+    bytes) pairs, length -1 for null. A null value or count changes a record's layout, so
+    the rows go in up to four groups of fixed-size records."""
+    source = SOURCE_NAME.encode()
+    missing = MISSING.encode()
+    microseconds = (fetched_at - _PG_EPOCH) // timedelta(microseconds=1)
+    null_value = np.isnan(rows.value)
+    null_count = rows.count < 0
+    parts = [_COPY_SIGNATURE]
+    for value_is_null in (False, True):
+        for count_is_null in (False, True):
+            group = (null_value == value_is_null) & (null_count == count_is_null)
+            if not group.any():
+                continue
+            fields: list[tuple[str, str]] = [
+                ("fields", ">i2"),
+                ("kpi_length", ">i4"),
+                ("kpi", ">i8"),
+                ("area_length", ">i4"),
+                ("area", ">i8"),
+                ("year_length", ">i4"),
+                ("year", ">i2"),
+                ("gender_length", ">i4"),
+                ("gender", "S1"),
+                ("value_length", ">i4"),
+                *([] if value_is_null else [("value", ">f8")]),
+                ("reason_length", ">i4"),  # "missing" with a null value, "" otherwise
+                *([("reason", f"S{len(missing)}")] if value_is_null else []),
+                ("count_length", ">i4"),
+                *([] if count_is_null else [("count", ">i4")]),
+                ("source_length", ">i4"),
+                ("source", f"S{len(source)}"),
+                ("fetched_at_length", ">i4"),
+                ("fetched_at", ">i8"),
+            ]
+            records = np.empty(int(group.sum()), dtype=fields)
+            records["fields"] = 9
+            records["kpi_length"], records["kpi"] = 8, rows.kpi[group]
+            records["area_length"], records["area"] = 8, rows.area[group]
+            records["year_length"], records["year"] = 2, rows.year[group]
+            records["gender_length"] = 1
+            records["gender"] = np.array([g.encode() for g in _GENDERS])[rows.gender[group]]
+            if value_is_null:
+                records["value_length"] = -1
+                records["reason_length"], records["reason"] = len(missing), missing
+            else:
+                records["value_length"], records["value"] = 8, rows.value[group]
+                records["reason_length"] = 0
+            if count_is_null:
+                records["count_length"] = -1
+            else:
+                records["count_length"], records["count"] = 4, rows.count[group]
+            records["source_length"], records["source"] = len(source), source
+            records["fetched_at_length"], records["fetched_at"] = 8, microseconds
+            parts.append(records.tobytes())
+    parts.append(_COPY_TRAILER)
+    return b"".join(parts)
+
+
+# For the rows that differ from what is stored (and, should a concurrent sync have
+# inserted some, the new ones): one statement, like `services._UPSERT_SQL` (the file
+# import), plus Kolada's `count` and its deleted rows. `changed` takes (and locks) only
+# stored rows that differ, `todo` adds live keys not stored yet; rows already right are not
+# touched. A deleted row only ever updates a stored one (to null, "missing"); it never
+# creates one. A changed value or reason keeps the previous one as a revision (a change of
+# `count` alone does not: the value is the same). Data-modifying CTEs see one snapshot, so
+# `revised` copies each value as it was before `upserted` replaced it.
 _UPSERT_SQL = """
 WITH input AS (
     SELECT * FROM unnest(
@@ -726,12 +1077,8 @@ GROUP BY u.kpi_id, u.area_id, u.gender
 """
 
 
-def _rows_write_postgresql(
-    rows: Sequence[_Row], *, fetched_at: datetime, series: set[SeriesKey]
-) -> _Written:
+def _upsert(rows: Sequence[_Row], *, fetched_at: datetime) -> _Written:
     written = _Written()
-    if not rows:
-        return written
     params = {
         "kpi": [row.kpi_id for row in rows],
         "area": [row.area_id for row in rows],
@@ -747,18 +1094,20 @@ def _rows_write_postgresql(
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT_SQL, params)
         for kpi_id, area_id, gender, new, changed, removed in cursor.fetchall():
-            series.add(SeriesKey(kpi_id, area_id, gender))
+            written.series.add(SeriesKey(kpi_id, area_id, gender))
             written.new += new
             written.changed += changed
             written.removed += removed
     return written
 
 
-def _rows_write_portable(
-    rows: Sequence[_Row], *, fetched_at: datetime, series: set[SeriesKey]
-) -> _Written:
-    """The same as `_rows_write_postgresql` through the ORM, for SQLite (`make run`)."""
+# --- elsewhere (SQLite, for `make run`) ------------------------------------------------------
+
+
+def _rows_write_portable(page_rows: _PageRows, *, fetched_at: datetime) -> _Written:
+    """The same as `_rows_write_postgresql` through the ORM."""
     written = _Written()
+    rows = page_rows.rows()
     if not rows:
         return written
     # Narrow by KPIs, areas and years, then match keys in memory; may read a few rows too many.
@@ -818,7 +1167,7 @@ def _rows_write_portable(
                 written.removed += 1
             else:
                 written.changed += 1
-        series.add(SeriesKey(row.kpi_id, row.area_id, row.gender))
+        written.series.add(SeriesKey(row.kpi_id, row.area_id, row.gender))
     Observation.objects.bulk_create(to_create)
     Observation.objects.bulk_update(
         to_update, ["value", "missing_reason", "count", "source", "fetched_at"]
@@ -827,49 +1176,31 @@ def _rows_write_portable(
     return written
 
 
-# The body goes to PostgreSQL as text and is compared as jsonb there, so a page identical
-# to the latest one stored for its URL is neither parsed again nor stored again.
-_RAW_SQL = """
-INSERT INTO followup_rawresponse (source, url, fetched_at, body)
-SELECT %(source)s, %(url)s, %(fetched_at)s::timestamptz, new.body
-FROM (SELECT %(body)s::jsonb AS body) AS new
-WHERE NOT EXISTS (
-    SELECT 1 FROM (
-        SELECT r.body FROM followup_rawresponse r
-        WHERE r.source = %(source)s AND r.url = %(url)s
-        ORDER BY r.fetched_at DESC, r.id DESC
-        LIMIT 1
-    ) AS latest
-    WHERE latest.body = new.body
-)
-RETURNING id
-"""
+# --- raw responses ---------------------------------------------------------------------------
+
+#: gzip level 1: most of the gain (Kolada's JSON shrinks some 18 times) at a fraction of the
+#: time of the default level, which would compress it about 27 times.
+RAW_COMPRESSION_LEVEL = 1
 
 
-def _raw_store_postgresql(page: Page[parsing.Observation]) -> bool:
-    """Store the page's body unless it equals the latest one stored for its URL."""
-    params = {
-        "source": KpiSource.KOLADA.value,
-        "url": page.url,
-        "fetched_at": page.fetched_at,
-        "body": page.body.decode("utf-8-sig"),  # as json.loads reads it, BOM or not
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_RAW_SQL, params)
-        return cursor.fetchone() is not None
-
-
-def _raw_store_portable(page: Page[parsing.Observation]) -> bool:
-    body = json.loads(page.body)
-    latest = (
-        RawResponse.objects.filter(source=KpiSource.KOLADA, url=page.url)
-        .order_by("-fetched_at", "-id")
-        .values_list("body", flat=True)
-        .first()
-    )
-    if latest == body:
-        return False
+def _raw_store(page: Page[parsing.Observation], *, force: bool) -> bool:
+    """Store the page's body, compressed, unless it is the same (by digest) as the latest
+    one stored for its URL — or, with `force`, whenever values were written from it."""
+    digest = hashlib.sha256(page.body).hexdigest()
+    if not force:
+        latest = (
+            RawResponse.objects.filter(source=KpiSource.KOLADA, url=page.url)
+            .order_by("-fetched_at", "-id")
+            .values_list("sha256", flat=True)
+            .first()
+        )
+        if latest == digest:
+            return False
     RawResponse.objects.create(
-        source=KpiSource.KOLADA, url=page.url, fetched_at=page.fetched_at, body=body
+        source=KpiSource.KOLADA,
+        url=page.url,
+        fetched_at=page.fetched_at,
+        body_gzip=gzip.compress(page.body, compresslevel=RAW_COMPRESSION_LEVEL, mtime=0),
+        sha256=digest,
     )
     return True

@@ -10,6 +10,10 @@ Progress toward the target (METHODS.md §1) is stored per indicator in `Progress
 with every input used, so each status can be explained.
 """
 
+import gzip
+import json
+from typing import Any
+
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -178,18 +182,38 @@ class ObservationRevision(models.Model):
 
 
 class RawResponse(models.Model):
-    """What a source said, when: every figure can be traced to it."""
+    """What a source said, when: every figure can be traced to it.
+
+    The body is kept exactly as received, gzip-compressed (`body` gives the bytes back,
+    `json()` parses them): a Kolada page of 15,000 values is some 1.5 MB of JSON and about a
+    twentieth of that compressed. `sha256` is the digest of the body as received, so a
+    repeat of the latest response for a URL is recognised without reading either back.
+    """
 
     source = models.CharField(max_length=20, choices=KpiSource.choices)
     url = models.TextField()
     fetched_at = models.DateTimeField()
-    body = models.JSONField()
+    body_gzip = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-fetched_at"]
+        indexes = [
+            # The latest response for a URL, compared by digest before a new one is stored.
+            models.Index(fields=["source", "url", "-fetched_at"], name="rawresponse_latest_idx"),
+            models.Index(fields=["sha256"], name="rawresponse_sha256_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.url} ({self.fetched_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def body(self) -> bytes:
+        """The body exactly as received."""
+        return gzip.decompress(self.body_gzip)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 class Direction(models.TextChoices):

@@ -4,6 +4,7 @@ atomic per page, resumable, never an HTTP request inside a transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -260,8 +262,12 @@ def test_a_full_sync_stores_every_value_with_its_raw_response_and_computes_progr
     assert raw.source == KpiSource.KOLADA
     assert raw.url.startswith(fake.server.base_url + "/data/kpi/")
     assert any(
-        entry["municipality"] == "1961" and entry["kpi"] == INVANARE for entry in raw.body["values"]
+        entry["municipality"] == "1961" and entry["kpi"] == INVANARE
+        for entry in raw.json()["values"]
     )
+    # Kept as received (compressed), with the digest of what was received.
+    assert raw.body.startswith(b'{"count": ') and len(raw.body_gzip) < len(raw.body)
+    assert raw.sha256 == hashlib.sha256(raw.body).hexdigest()
     # 48 entries in pages of 10, one raw response per page.
     assert RawResponse.objects.count() == 5 == len(fake.data_requests())
     # Metadata came first and refreshed the stored definitions.
@@ -376,19 +382,24 @@ def test_a_value_kolada_sends_as_null_is_stored_as_missing(sync, fake, indicator
 def test_rows_the_database_cannot_hold_are_skipped_and_kpis_without_values_named(
     sync, fake, indicators
 ):
-    def entry(area: str, period: int) -> dict:
-        value = {"count": 1, "gender": "T", "status": "", "value": 1.5, "isdeleted": False}
+    def entry(area: str, period: int, count: int = 1) -> dict:
+        value = {"count": count, "gender": "T", "status": "", "value": 1.5, "isdeleted": False}
         return {"kpi": VAB, "municipality": area, "period": period, "values": [value]}
 
-    rows = [entry("1961", 2020), entry("1961", 1850), entry("9999", 2020)]
-    fake.failing = lambda path, query: Reply.json({"count": 3, "values": rows})
+    rows = [
+        entry("1961", 2020),
+        entry("1961", 1850),
+        entry("9999", 2020),
+        entry("1961", 2021, count=2**31),  # beyond the integer column
+    ]
+    fake.failing = lambda path, query: Reply.json({"count": 4, "values": rows})
 
     out, _ = sync()
 
     assert list(Observation.objects.values_list("area__code", "year", "value")) == [
         ("1961", 2020, 1.5)
     ]
-    assert "Skipped 2 row(s) this database cannot hold" in out
+    assert "Skipped 3 row(s) this database cannot hold" in out
     assert f"No values from Kolada (or none changed since --from-date) for: {INVANARE}." in out
 
 
@@ -399,7 +410,7 @@ def writer(request, monkeypatch: pytest.MonkeyPatch) -> str:
         monkeypatch.setattr(
             kolada_sync,
             "_writers",
-            lambda: (kolada_sync._rows_write_portable, kolada_sync._raw_store_portable),
+            lambda: (kolada_sync._rows_write_portable, kolada_sync._raw_store),
         )
     return request.param
 
@@ -434,6 +445,92 @@ def test_both_writers_count_and_keep_history_alike(sync, fake, indicators, write
 
     out, _ = sync()
     assert _summary(out) == {"new": 0, "changed": 0, "unchanged": EXPECTED_ROWS, "removed": 0}
+
+
+def test_a_key_a_page_sends_twice_is_stored_once_a_live_row_winning(sync, fake, indicators, writer):
+    def entry(year: int, value: float | None, *, deleted: bool = False, count=1) -> dict:
+        item = {"count": count, "gender": "T", "status": "", "value": value, "isdeleted": deleted}
+        return {"kpi": VAB, "municipality": "1961", "period": year, "values": [item]}
+
+    rows = [
+        entry(2019, 1.0),
+        entry(2019, 2.0, deleted=True),  # a deleted row loses to a live one
+        entry(2020, 3.0),
+        entry(2020, 4.0),  # a later live row wins
+        entry(2021, None, count=None),  # no value, no count
+    ]
+    fake.failing = lambda path, query: Reply.json({"count": 5, "values": rows})
+
+    out, _ = sync()
+
+    assert set(
+        Observation.objects.values_list("year", "value", "missing_reason", "count", "source")
+    ) == {
+        (2019, 1.0, "", 1, "Kolada"),
+        (2020, 4.0, "", 1, "Kolada"),
+        (2021, None, "missing", None, "Kolada"),
+    }
+    assert _summary(out) == {"new": 3, "changed": 0, "unchanged": 2, "removed": 0}
+
+
+def test_values_written_from_an_unchanged_body_get_a_raw_response_of_their_own(
+    sync, fake, indicators
+):
+    sync()
+    Observation.objects.filter(kpi__code=VAB, area__code="1961", year=2021).delete()
+    raw_before = RawResponse.objects.count()
+
+    out, _ = sync()  # Kolada says what it said before; the value is written again
+
+    assert _summary(out)["new"] == 1
+    restored = _observation(VAB, "1961", 2021)
+    assert RawResponse.objects.count() == raw_before + 1
+    raw = RawResponse.objects.get(fetched_at=restored.fetched_at)
+    assert any(
+        (entry["kpi"], entry["municipality"], int(entry["period"])) == (VAB, "1961", 2021)
+        for entry in raw.json()["values"]
+    )
+
+
+def test_rows_another_sync_inserted_meanwhile_go_through_the_upsert(
+    sync, fake, indicators, monkeypatch
+):
+    sync()
+    old = _observation(VAB, "1961", 2021).value
+    fake.set(VAB, "1961", 2021, value=old + 10)
+    versions = _row_versions("followup_observation")
+    # As if every row had been inserted by someone else between the read and the COPY.
+    monkeypatch.setattr(
+        kolada_sync,
+        "_compare_with_stored",
+        lambda rows: (~rows.deleted, np.zeros(len(rows), dtype=np.bool_)),
+    )
+
+    out, _ = sync()
+
+    assert _summary(out) == {"new": 0, "changed": 1, "unchanged": EXPECTED_ROWS - 1, "removed": 0}
+    assert Observation.objects.count() == EXPECTED_ROWS
+    changed = _observation(VAB, "1961", 2021)
+    assert changed.value == pytest.approx(old + 10)
+    assert changed.revisions.get().value == old
+    after = _row_versions("followup_observation")
+    assert {pk for pk in versions if versions[pk] != after[pk]} == {changed.pk}
+
+
+def test_progress_is_recomputed_for_the_pages_committed_before_kolada_failed(
+    sync, fake, indicators
+):
+    sync()
+    progress_before = ProgressRecord.objects.get(indicator=indicators[VAB]).inputs
+    old = _observation(VAB, "1961", 2021).value  # on the chunk's first page
+    fake.set(VAB, "1961", 2021, value=old + 10)
+    fake.failing = lambda path, query: Reply(body=b"{not json") if "page=3" in query else None
+
+    with pytest.raises(CommandError, match="malformed JSON"):
+        sync()
+
+    assert _observation(VAB, "1961", 2021).value == pytest.approx(old + 10)
+    assert ProgressRecord.objects.get(indicator=indicators[VAB]).inputs != progress_before
 
 
 # --- metadata and --kpi ----------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import socket
+import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs
 
@@ -30,6 +33,17 @@ from .conftest import Reply, recorded, recorded_json
 BIG_CITIES = ["0180", "1280", "1480"]
 N00945_PATH = "/v3/data/kpi/N00945/municipality/0180,1280,1480"
 ARBOGA_PEERS = ["1984", "0319", "0562", "0687", "1082", "1083", "1885", "2084"]
+
+
+def serve_paged_arboga_peers(path: str, query: str) -> Reply:
+    """`serve_arboga_peers`, paged by `per_page` and linked by `next_url`."""
+    params = parse_qs(query)
+    per_page, page = int(params["per_page"][0]), int(params.get("page", ["1"])[0])
+    rows = json.loads(serve_arboga_peers(path, query).body)["values"]
+    body: dict = {"count": len(rows), "values": rows[(page - 1) * per_page : page * per_page]}
+    if page * per_page < len(rows):
+        body["next_url"] = f"https://api.kolada.se{path}?page={page + 1}&per_page={per_page}"
+    return Reply.json(body)
 
 
 def serve_arboga_peers(path: str, query: str) -> Reply:
@@ -205,6 +219,148 @@ def test_sixty_municipalities_are_fetched_in_three_chunks(kolada, make_client):
     assert len(rows) == 192
     assert {row.area for row in rows} == set(ARBOGA_PEERS)
     assert stream.pages == 3 and stream.rows == 192 and stream.deleted_rows == 0
+
+
+def _chunks_of_arboga_peers() -> list[Chunk]:
+    """Two chunks of 96 rows each (one per entry): two pages each at 50 per page."""
+    return [
+        Chunk(("N03702", "N03703"), tuple(ARBOGA_PEERS[:4])),
+        Chunk(("N03702", "N03703"), tuple(ARBOGA_PEERS[4:])),
+    ]
+
+
+def test_fetch_chunks_gives_every_chunk_s_pages_in_order_marking_each_chunk_s_last(
+    kolada, make_client
+):
+    kolada.route_prefix("/v3/data/", serve_paged_arboga_peers)
+    chunks = _chunks_of_arboga_peers()
+    client = make_client(per_page=50)
+
+    pages = list(client.fetch_chunks(chunks))
+    one_by_one = [page for chunk in chunks for page in client.fetch_chunk(chunk)]
+
+    assert [(page.chunk, page.is_last) for page in pages] == [
+        (chunks[0], False),
+        (chunks[0], True),
+        (chunks[1], False),
+        (chunks[1], True),
+    ]
+    assert [page.url for page in pages] == [page.url for page in one_by_one]
+    assert [page.items for page in pages] == [page.items for page in one_by_one]
+    assert sum(len(page.items) for page in pages) == 192
+
+
+def test_fetch_chunks_makes_every_request_from_the_calling_thread_one_page_ahead(
+    kolada, make_client
+):
+    kolada.route_prefix("/v3/data/", serve_paged_arboga_peers)
+    threads: list[str] = []
+
+    class Noting(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            threads.append(threading.current_thread().name)
+            return super().handle_request(request)
+
+    pages = make_client(per_page=50, transport=Noting()).fetch_chunks(_chunks_of_arboga_peers())
+
+    first = next(pages)
+    # The second page was asked for before the first was handed over: it is parsed while
+    # the caller stores the first.
+    assert len(kolada.requests) == 2 and first.is_last is False
+    rest = list(pages)
+    assert len(rest) == 3
+    assert threads == [threading.current_thread().name] * 4
+
+
+def test_fetch_chunks_can_prepare_each_page_s_columns_in_its_worker_thread(kolada, make_client):
+    kolada.route_prefix("/v3/data/", serve_paged_arboga_peers)
+    threads: set[str] = set()
+
+    def then(columns):
+        threads.add(threading.current_thread().name)
+        return len(columns), set(columns.area)
+
+    pairs = list(make_client(per_page=50).fetch_chunks(_chunks_of_arboga_peers(), then=then))
+
+    assert [prepared for _, prepared in pairs] == [
+        (len(page.columns), {row.area for row in page.items}) for page, _ in pairs
+    ]
+    assert len(pairs) == 4 and threading.current_thread().name not in threads
+
+
+def test_fetch_chunks_reports_a_failed_request_after_the_page_before_it(kolada, make_client):
+    chunks = _chunks_of_arboga_peers()
+    kolada.route_prefix(
+        "/v3/data/",
+        lambda path, query: (
+            Reply(status=503)
+            if path.endswith(ARBOGA_PEERS[-1])
+            else serve_arboga_peers(path, query)
+        ),
+    )
+
+    pages = make_client(per_page=100, max_retries=0).fetch_chunks(chunks)
+
+    first = next(pages)  # the second chunk has already failed: its page comes first
+    assert first.chunk == chunks[0] and first.is_last and len(first.items) == 96
+    with pytest.raises(KoladaUnavailableError, match="HTTP 503"):
+        next(pages)
+
+
+def test_fetch_chunks_reports_a_page_that_does_not_parse_when_it_is_asked_for(kolada, make_client):
+    chunks = _chunks_of_arboga_peers()
+    kolada.route_prefix(
+        "/v3/data/",
+        lambda path, query: (
+            Reply(body=b"{not json")
+            if path.endswith(ARBOGA_PEERS[-1])
+            else serve_arboga_peers(path, query)
+        ),
+    )
+
+    pages = make_client(per_page=100).fetch_chunks(chunks)
+
+    assert next(pages).chunk == chunks[0]
+    with pytest.raises(KoladaResponseError, match="malformed JSON"):
+        next(pages)
+
+
+def test_a_data_page_keeps_all_its_rows_as_columns_too(kolada, make_client):
+    kolada.route_prefix(
+        "/v3/data/", lambda path, query: Reply.file("data_N03702_arboga_edge_cases.json")
+    )
+
+    (page,) = list(make_client().values(["N03702"], ["1984"]))
+
+    assert list(page.columns.observations()) == [*page.items, *page.deleted]
+    assert page.columns.is_deleted == (False, False, False, True)
+    assert page.items == tuple(page.items) and len(page.deleted) == 1
+
+
+def test_reading_ahead_leaves_the_interpreter_s_switch_interval_as_it_was(kolada, make_client):
+    kolada.route_prefix("/v3/data/", serve_paged_arboga_peers)
+    before = sys.getswitchinterval()
+    pages = make_client(per_page=50).fetch_chunks(_chunks_of_arboga_peers())
+
+    next(pages)
+    assert sys.getswitchinterval() < before  # threads hand over sooner while reading ahead
+    list(pages)
+
+    assert sys.getswitchinterval() == before
+
+
+def test_the_garbage_collector_is_running_again_after_a_page_is_read(kolada, make_client):
+    kolada.route_prefix("/v3/data/", serve_arboga_peers)
+
+    list(make_client().values(["N03702"], ARBOGA_PEERS))
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        list(make_client().values(["N03702"], ARBOGA_PEERS))
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()
 
 
 def test_kpis_areas_and_years_are_chunked_as_a_cartesian_product():

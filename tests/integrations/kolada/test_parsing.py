@@ -12,7 +12,10 @@ from hallbar.integrations.kolada.errors import KoladaError, KoladaParseError
 from hallbar.integrations.kolada.parsing import (
     GENDERS,
     Observation,
+    ObservationColumns,
+    _data_columns_fast,
     parse_data_entry,
+    parse_data_values,
     parse_group,
     parse_kpi,
     parse_municipality,
@@ -255,3 +258,90 @@ def test_any_json_given_to_the_metadata_parsers_parses_or_raises_a_clear_parse_e
             parse(raw, url=URL)
         except KoladaParseError as error:
             _assert_refused_clearly(error)
+
+
+# --- a page as columns -----------------------------------------------------------------------
+
+
+def _strict(values: list) -> list[Observation]:
+    return [observation for entry in values for observation in parse_data_entry(entry, url=URL)]
+
+
+# Entries that parse, in every spelling the strict parser accepts (a string period, an int
+# value, a padded id, a 0/1 flag, optional keys left out), for both paths of the columns.
+valid_entries = st.fixed_dictionaries(
+    {
+        "kpi": mostly(st.sampled_from(["N00945", "N01951"]), st.just(" U07455 ")),
+        "municipality": st.sampled_from(["1961", "0000", "G92792"]),
+        "period": years | years.map(str),
+        "values": mostly(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"gender": st.sampled_from(["T", "K", "M"])},
+                    optional={
+                        "value": st.none()
+                        | st.floats(allow_nan=False, allow_infinity=False)
+                        | st.integers(-(10**6), 10**6),
+                        "count": st.none() | st.integers(0, 400),
+                        "status": st.none() | st.sampled_from(["", "Missing"]),
+                        "isdeleted": mostly(st.booleans(), st.sampled_from([0, 1])),
+                    },
+                ),
+                min_size=1,
+                max_size=3,
+            ),
+            st.just([]),
+        ),
+    }
+)
+
+
+@given(
+    st.lists(valid_entries, max_size=6)
+    | st.lists(near_valid_entries, max_size=6)
+    | st.lists(json_values, max_size=3)
+)
+def test_a_page_as_columns_holds_exactly_what_its_entries_parse_into(values):
+    """The fast column parser is an optimisation only: the same rows, of the same types,
+    in the same order — or the same refusal."""
+    try:
+        expected = _strict(values)
+    except KoladaParseError as error:
+        with pytest.raises(KoladaParseError) as refused:
+            parse_data_values(values, url=URL)
+        assert str(refused.value) == str(error)
+        return
+
+    columns = parse_data_values(values, url=URL)
+
+    assert len(columns) == len(expected)
+    # repr tells 1 from 1.0 from True, which == does not.
+    assert [repr(row) for row in columns.observations()] == [repr(row) for row in expected]
+
+
+def test_the_recorded_pages_take_the_fast_path():
+    for name in (
+        "data_N00945_big_cities_page1.json",
+        "data_N03702_N03703_arboga_peers.json",
+        "data_N03702_arboga_edge_cases.json",  # null values, a deleted row, a string period
+    ):
+        values = recorded_json(name)["values"]
+
+        columns = _data_columns_fast(values)
+
+        assert columns is not None, name
+        assert list(columns.observations()) == _strict(values)
+
+
+def test_columns_from_observations_round_trip():
+    observations = _strict(recorded_json("data_N03702_arboga_edge_cases.json")["values"])
+
+    columns = ObservationColumns.from_observations(observations)
+
+    assert list(columns.observations()) == observations
+    assert len(ObservationColumns.from_observations([])) == 0
+
+
+def test_an_integer_beyond_any_float_is_refused_as_a_value():
+    with pytest.raises(KoladaParseError, match="not a finite number"):
+        parse_data_values([entry(value_value=10**400)], url=URL)
