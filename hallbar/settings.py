@@ -39,7 +39,12 @@ INSTALLED_APPS = [
     "hallbar.organisation",
     "hallbar.agenda",
     "hallbar.steering",
+    "hallbar.engagement",
     "hallbar.followup",
+    "hallbar.analysis.status",
+    "hallbar.analysis.interactions",
+    "hallbar.analysis.impact",
+    "hallbar.report",
     "hallbar.api",
 ]
 

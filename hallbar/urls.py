@@ -19,4 +19,9 @@ urlpatterns = [
     path("o/<org:org_code>/", include("hallbar.steering.urls")),
     path("o/<org:org_code>/", include("hallbar.organisation.urls")),
     path("o/<org:org_code>/", include("hallbar.followup.urls")),
+    path("o/<org:org_code>/", include("hallbar.engagement.urls")),
+    path("o/<org:org_code>/", include("hallbar.analysis.status.urls")),
+    path("o/<org:org_code>/", include("hallbar.analysis.interactions.urls")),
+    path("o/<org:org_code>/", include("hallbar.analysis.impact.urls")),
+    path("o/<org:org_code>/", include("hallbar.report.urls")),
 ]

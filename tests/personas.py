@@ -187,7 +187,17 @@ def build_world(code: str = "1961", name: str = "Hallstahammar") -> World:
         end_date=dt.date(2030, 12, 31),
     )
     o["body_tn"] = b["tn"]
+    for extend in _extensions():
+        extend(world)
     return world
+
+
+def _extensions():
+    """Each later app adds its own objects in `tests/worlds/<app>.py` (`extend(world)`),
+    in dependency order, so the security tests cover its URLs with real rows."""
+    from tests.worlds import analysis, engagement, report
+
+    return (engagement.extend, analysis.extend, report.extend)
 
 
 def public_titles(world: World) -> set[str]:

@@ -23,3 +23,5 @@ api.add_router("/agenda", agenda.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/organisations", actions_write.router)
 api.add_router("", "hallbar.api.indicators.router")  # follow-up: indicators, observations
+api.add_router("/organisations", "hallbar.api.matrices.router")  # analysis: interaction matrices
+api.add_router("/organisations", "hallbar.api.reports.router")  # sustainability reports

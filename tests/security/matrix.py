@@ -14,53 +14,15 @@ xfail) and names what the lead wires. `ISOLATION_PENDING` does the same for the 
 isolation test (`test_tenant_isolation.py`).
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from tests.personas import (
     ADMINISTRATORS,
-    ANONYMOUS,
-    EVERYONE,
     INTERNAL,
     NOBODY,
     ORGANISATION_WIDE_WRITERS,
     OWN_AREA_WRITERS,
 )
-
-AUTHENTICATED = EVERYONE - {ANONYMOUS}
-
-
-@dataclass(frozen=True)
-class Case:
-    allowed: frozenset[str]
-    obj: str | None = None  # the world object whose id fills pk / action_id
-    methods: tuple[str, ...] = ("GET",)
-    ok: Mapping[str, int] = field(default_factory=dict)  # status for the allowed, by method
-    refused: int = 403
-    hidden: bool = False
-    # Extra kwargs: "@key" is a world object's id, "#key" its indicator code.
-    kwargs: tuple[tuple[str, str], ...] = ()
-    anonymous: int | None = None  # what a refused visitor gets instead of the login page
-    login_url: str = "/accounts/login/"
-    pending: str | None = None
-
-    def ok_status(self, method: str) -> int:
-        return self.ok.get(method, 200)
-
-
-def page(allowed=EVERYONE, **options) -> Case:
-    return Case(frozenset(allowed), **options)
-
-
-def form(allowed, **options) -> Case:
-    """A create/edit page: GET shows the form, an empty POST shows it again with errors."""
-    return Case(frozenset(allowed), methods=("GET", "POST"), **options)
-
-
-# Pages of the organisation's own readers that answer 404 to other logged-in users.
-def internal(**options) -> Case:
-    return Case(INTERNAL, refused=404, **options)
-
+from tests.security.access import analysis, engagement, report
+from tests.security.cases import AUTHENTICATED, Case, form, internal, page
 
 WIRE_RECORDS = (
     "record_views uses get_organisation_for_editing (any writer of the organisation): "
@@ -84,7 +46,7 @@ WIRE_FOLLOWUP = (
 
 PREFIX_RULES = {"admin/": "django-admin"}
 
-ACCESS: dict[str, tuple[Case, ...]] = {
+CORE_ACCESS: dict[str, tuple[Case, ...]] = {
     # Site-wide
     "home": (page(),),
     "login": (page(),),
@@ -242,8 +204,16 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     ),
 }
 
+LATER_APPS = (engagement, analysis, report)
+
+ACCESS: dict[str, tuple[Case, ...]] = {**CORE_ACCESS}
+for _app in LATER_APPS:
+    ACCESS.update(_app.ACCESS)
+
 # URLs whose views refuse before looking the object up (see WIRE_LOOKUP).
 ISOLATION_PENDING: dict[str, str] = dict.fromkeys(
     ("steering:working_group_edit",),
     WIRE_LOOKUP,
 )
+for _app in LATER_APPS:
+    ISOLATION_PENDING.update(_app.ISOLATION_PENDING)

@@ -1,6 +1,9 @@
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
 from hallbar.steering.demo import DemoDataError, demo_data_load, demo_logins
 
@@ -14,9 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = demo_data_load()
+            self.stdout.write(str(summary))
+            for loader in _later_demo_loaders():
+                self.stdout.write(str(loader()))
         except DemoDataError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(str(summary))
         self._write_logins()
 
     def _write_logins(self) -> None:
@@ -33,3 +38,18 @@ class Command(BaseCommand):
         self.stdout.write("  ".join("-" * width for width in widths))
         for row in rows:
             self.stdout.write(line(row).rstrip())
+
+
+def _later_demo_loaders():
+    """`demo_load()` of every app after steering that has a `demo` module, in
+    INSTALLED_APPS order (the dependency order): follow-up's figures before the analysis
+    that reads them, the analysis before the report that compiles it. Each is idempotent
+    and returns a printable summary; each raises DemoDataError to stop with a message."""
+    configs = list(apps.get_app_configs())
+    names = [config.name for config in configs]
+    later = configs[names.index("hallbar.steering") + 1 :]
+    for config in later:
+        if module_has_submodule(config.module, "demo"):
+            loader = getattr(import_module(f"{config.name}.demo"), "demo_load", None)
+            if loader is not None:
+                yield loader

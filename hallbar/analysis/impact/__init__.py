@@ -1,0 +1,1 @@
+"""Impact assessments of cases (hållbarhetsbedömning) and the goal-conflict register."""

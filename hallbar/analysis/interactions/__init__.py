@@ -1,0 +1,1 @@
+"""Interaction matrices between targets (cross-impact, METHODS.md section 4)."""

@@ -1,0 +1,5 @@
+"""`/organisations/{code}/matrices`."""
+
+from ninja import Router
+
+router = Router(tags=["Interactions"])

@@ -1,0 +1,5 @@
+"""`/organisations/{code}/reports`."""
+
+from ninja import Router
+
+router = Router(tags=["Reports"])

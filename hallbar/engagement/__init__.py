@@ -1,0 +1,1 @@
+"""Engagement: the sustainability council's proposals and comments."""

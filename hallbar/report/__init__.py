@@ -1,0 +1,1 @@
+"""The sustainability report (hållbarhetsbokslut): compile, review, decide, publish frozen editions."""

@@ -1,0 +1,1 @@
+"""Declared access of the later apps, one module each (see matrix.py)."""

@@ -1,0 +1,1 @@
+"""Objects of the later apps for the personas worlds (tests/personas.py)."""

