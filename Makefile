@@ -6,6 +6,8 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEMO_ENV := HALLBAR_DEMO=true DEBUG=true
 TEST_ENV := HALLBAR_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+# WeasyPrint's native libraries and fonts (PDF of the report), poppler for PDF checks.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
 .PHONY: run test lint format bench messages reference-data venv clean
 
@@ -21,6 +23,7 @@ venv: $(STAMP)
 ## make run: the product on SQLite with Hallstahammar's demo data, http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	@mkdir -p var
+	@scripts/ensure-debian-packages $(PDF_PACKAGES) || echo "PDF output will not work until these are installed."
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_kolada_reference
@@ -29,7 +32,7 @@ run: $(STAMP)
 
 ## make test: the whole suite on PostgreSQL (DATABASE_URL, or a private throwaway cluster)
 test: $(STAMP)
-	@scripts/ensure-debian-packages postgresql chromium
+	@scripts/ensure-debian-packages postgresql chromium $(PDF_PACKAGES)
 	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make lint: ruff, pending migrations, deploy checks with production-like settings
@@ -47,7 +50,7 @@ format: $(STAMP)
 
 ## make bench: benchmarks as ratios against baselines measured in the same run (PostgreSQL)
 bench: $(STAMP)
-	@scripts/ensure-debian-packages postgresql
+	@scripts/ensure-debian-packages postgresql $(PDF_PACKAGES)
 	HALLBAR_TESTING=true scripts/with-postgres $(BIN)/python bench/followup.py
 
 ## make messages: refresh and compile the translation catalogues (needs gettext)

@@ -352,6 +352,16 @@ RULES.add_rule(
 # Proposals and comments (the planned engagement app): from bodies that prepare, advise
 # or initiate. Proposing is never deciding: a proposal changes no record.
 RULES.add_rule("engagement.submit_proposal", is_superuser | proposes)
+# --- engagement (hallbar/engagement): rules of proposals and comments ---
+# --- end engagement ---
+# --- status_analysis (hallbar/analysis/status) ---
+# --- end status_analysis ---
+# --- interactions (hallbar/analysis/interactions) ---
+# --- end interactions ---
+# --- impact (hallbar/analysis/impact): cases, impact assessments, goal conflicts ---
+# --- end impact ---
+# --- report (hallbar/report): the sustainability report's workflow ---
+# --- end report ---
 # Legacy: "may write something in the organisation" (access.can_edit and
 # get_organisation_for_editing, for views not yet on a specific permission).
 RULES.add_rule("organisation.write_anything", is_superuser | writes_anything)
