@@ -22,6 +22,7 @@ from ninja.security import django_auth
 
 from hallbar.agenda.models import Target
 from hallbar.api.schemas import ActionOut, BodyRef, Message, PlanRef, ValidationErrors
+from hallbar.core.versions import EditConflict, version_token
 from hallbar.organisation.access import (
     LoginRequired,
     get_organisation_for_editing,
@@ -30,7 +31,7 @@ from hallbar.organisation.access import (
     save_refusal,
 )
 from hallbar.organisation.models import Body, Organisation
-from hallbar.steering import records, services
+from hallbar.steering import services
 from hallbar.steering.models import Action, ActionStatus, LocalGoal, SteeringDocument
 from hallbar.steering.visibility import actions_visible, sees_drafts
 
@@ -112,7 +113,7 @@ def _organisation_for(request: HttpRequest, code: str, *, editing: bool) -> Orga
 
 
 def _action_out(action: Action, response: HttpResponse) -> ActionVersionOut:
-    token = records.version_token(action.updated_at)
+    token = version_token(action.updated_at)
     response["ETag"] = f'"{token}"'
     return ActionVersionOut(
         id=action.pk,
@@ -218,7 +219,7 @@ def _local_goals(organisation: Organisation, action: Action, given: dict[str, An
     return goals
 
 
-def _conflict(error: records.EditConflict, given: dict[str, Any]) -> Conflict:
+def _conflict(error: EditConflict, given: dict[str, Any]) -> Conflict:
     detail = (
         "The action was deleted after the version your edit is based on."
         if error.deleted
@@ -228,7 +229,7 @@ def _conflict(error: records.EditConflict, given: dict[str, Any]) -> Conflict:
     )
     return Conflict(
         detail=detail,
-        current_version=records.version_token(error.current_version),
+        current_version=version_token(error.current_version),
         changes=[
             ChangedField(
                 field=change.field,
@@ -310,7 +311,7 @@ def action_update(
             local_goals=_local_goals(organisation, action, given),
             expected_version=version,
         )
-    except records.EditConflict as error:
+    except EditConflict as error:
         return Status(409, _conflict(error, given))
     except ValidationError as error:
         items = error.message_dict.items() if hasattr(error, "error_dict") else []

@@ -1,17 +1,20 @@
 """Forms of the organisation app: a body's mandate, as its administrator edits it.
 
 Choices are limited to the organisation's own bodies, so a forged id of another
-organisation's body is refused as an invalid choice.
+organisation's body is refused as an invalid choice. An edit carries the version it
+started from (`updated_at`): saved meanwhile by someone else, it is refused with what
+changed, the input kept (`hallbar.core.forms.VersionedFormMixin`).
 """
 
 from typing import Any
 
 from django import forms
 
+from hallbar.core.forms import VersionedFormMixin
 from hallbar.organisation.models import Body, Mandate, Organisation
 
 
-class MandateForm(forms.ModelForm):
+class MandateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Mandate
         fields = ["body", "kind", "scope", "area", "note"]
@@ -25,6 +28,7 @@ class MandateForm(forms.ModelForm):
         body = self.fields["body"]
         body.queryset = Body.objects.for_organisation(organisation).order_by("name")
         body.label_from_instance = _body_label
+        self.init_version()
 
 
 def _body_label(body: Body) -> str:

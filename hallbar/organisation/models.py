@@ -235,6 +235,9 @@ class Mandate(TenantModel):
         blank=True,
         help_text=_("Where the mandate comes from, e.g. the strategy or a decision (§)."),
     )
+    # The version an edit starts from: a save based on an older one is refused with
+    # what changed meanwhile (hallbar.core.versions.check_version).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
 

@@ -353,14 +353,216 @@ RULES.add_rule(
 # or initiate. Proposing is never deciding: a proposal changes no record.
 RULES.add_rule("engagement.submit_proposal", is_superuser | proposes)
 # --- engagement (hallbar/engagement): rules of proposals and comments ---
+# A proposal is answered (adopted, declined, taken under consideration) by the officers
+# of the body it is addressed to, or by those who write the kind of object it concerns;
+# with neither named, by the organisation-wide writers. Never by its author, and never
+# through a seat as chair, member or co-opted external member: the council has no
+# decision mandate. Read by field name, so this app imports nothing from engagement.
+
+
+def _answers_proposal(actor: Actor, proposal: Any) -> bool:
+    if proposal is None:
+        # May open the answering pages at all: officers of some body.
+        return any(role in WRITING_ROLES for role in actor.roles.values())
+    if actor.user is not None and proposal.author_id == actor.user.pk:
+        return False
+    to_body_id = proposal.to_body_id
+    if to_body_id is not None and actor.roles.get(to_body_id) in WRITING_ROLES:
+        return True
+    subject = proposal.subject if proposal.subject_id is not None else None
+    kind = OBJECT_KINDS.get(subject._meta.label_lower) if subject is not None else None
+    if kind is not None:
+        return actor.writes(kind.scope(subject), kind.owner(subject))
+    if to_body_id is None and subject is None:
+        return actor.writes_organisation_wide(EDITING_SCOPES)
+    return False
+
+
+EDITING_SCOPES = frozenset(MandateScope.values)
+answers_proposal = rules.predicate(_answers_proposal, name="answers_proposal")
+
+
+@rules.predicate
+def is_not_author(actor: Actor, proposal: Any) -> bool:
+    return proposal is None or actor.user is None or proposal.author_id != actor.user.pk
+
+
+# The council's proposals and comments are internal: the organisation's own people.
+RULES.add_rule("engagement.view_proposals", is_superuser | is_administrator | is_member)
+RULES.add_rule("engagement.respond_proposal", (is_superuser | answers_proposal) & is_not_author)
+# Commenting internal drafts: every member of one of the organisation's bodies, co-opted
+# external council members included. A comment changes no record.
+RULES.add_rule("engagement.comment", is_superuser | is_member)
 # --- end engagement ---
 # --- status_analysis (hallbar/analysis/status) ---
+# A draft analysis is read by the organisation's own readers (lookup through
+# analysis.status.selectors with `sees_drafts`); a confirmed one is published. Assessments
+# are recorded only by organisation-wide writers of analyses (analysgruppen, strateg);
+# members of bodies that propose (the sustainability council, external members too)
+# propose an assessment, which changes nothing until an analyst adopts it.
+for _label in (
+    "status_analysis.statusanalysis",
+    "status_analysis.targetassessment",
+    "status_analysis.goalassessment",
+    "status_analysis.assessmentproposal",
+):
+    OBJECT_KINDS[_label] = ObjectKind(
+        scope=lambda obj: MandateScope.ANALYSIS, owner=lambda obj: None
+    )
+RULES.add_rule("status_analysis.view", rules.always_allow)
+RULES.add_rule("status_analysis.view_internal", is_superuser | is_administrator | is_member)
+RULES.add_rule(
+    "status_analysis.change", is_superuser | writes_organisation_wide({MandateScope.ANALYSIS})
+)
+RULES.add_rule("status_analysis.propose", is_superuser | proposes)
 # --- end status_analysis ---
 # --- interactions (hallbar/analysis/interactions) ---
+# An interaction matrix version is organisation-wide analysis work: internal (a draft)
+# until published; a published version is a record and is never edited again.
+OBJECT_KINDS["interactions.interactionmatrix"] = ObjectKind(
+    scope=lambda matrix: MandateScope.ANALYSIS,
+    owner=lambda matrix: None,
+)
+
+
+@rules.predicate
+def matrix_is_published(actor: Actor, matrix: Any) -> bool:
+    """No matrix (a list page) or a published one: anyone reads it."""
+    return matrix is None or getattr(matrix, "status", None) == "published"
+
+
+@rules.predicate
+def matrix_is_draft(actor: Actor, matrix: Any) -> bool:
+    return matrix is None or getattr(matrix, "status", None) == "draft"
+
+
+_analysis_writers = is_superuser | writes_organisation_wide({MandateScope.ANALYSIS})
+RULES.add_rule(
+    "interactions.view_matrix", matrix_is_published | is_superuser | is_administrator | is_member
+)
+RULES.add_rule("interactions.add_matrix", _analysis_writers)
+RULES.add_rule("interactions.change_matrix", _analysis_writers & matrix_is_draft)
+RULES.add_rule("interactions.publish_matrix", _analysis_writers & matrix_is_draft)
 # --- end interactions ---
 # --- impact (hallbar/analysis/impact): cases, impact assessments, goal conflicts ---
+# Cases and conflicts are analysis work: the preparing administration assesses its own
+# cases (committees implement analyses in their own area), the analysis group everyone's.
+# MandateScope.ANALYSIS is the existing scope that says exactly that; a case is not a
+# steering object, so no scope of the steering chain fits it better.
+OBJECT_KINDS["impact.case"] = ObjectKind(
+    scope=lambda case: MandateScope.ANALYSIS,
+    owner=lambda case: case.preparing_body_id,
+)
+OBJECT_KINDS["impact.goalconflict"] = ObjectKind(
+    scope=lambda conflict: MandateScope.ANALYSIS,
+    owner=lambda conflict: conflict.owner_id,
+)
+# A goal conflict is weighed by a body that decides in the steering chain, reaching the
+# conflict's source: organisation-wide (KF, KS), or in its own area (a committee weighs
+# conflicts of its own cases and actions). Never the council, KSAU or the analysis group.
+IMPACT_DECIDING_SCOPES = DOCUMENT_SCOPES | GOAL_SCOPES | ACTION_SCOPES
+
+
+def conflict_weighing_bodies(actor: Actor, conflict: Any) -> set[int]:
+    owner = conflict.owner_id if conflict is not None else None
+    return {
+        grant.body_id
+        for grant in actor.mandates
+        if grant.kind == MandateKind.DECIDE
+        and grant.scope in IMPACT_DECIDING_SCOPES
+        and grant.covers(grant.scope, owner)
+    }
+
+
+@rules.predicate
+def records_conflict_decisions(actor: Actor, conflict: Any) -> bool:
+    """Officers of a body that may weigh the conflict (of the deciding body, once one is
+    named): they record what their body decided. Politicians and external members never
+    record: they decide in the meeting and propose here."""
+    if conflict is None:
+        return False
+    officer_of = {body for body, role in actor.roles.items() if role in WRITING_ROLES}
+    if conflict.status == "decided" and conflict.decision_body_id:
+        return conflict.decision_body_id in officer_of
+    return bool(officer_of & conflict_weighing_bodies(actor, conflict))
+
+
+@rules.predicate
+def conflict_decision_is_mandated(actor: Actor, conflict: Any) -> bool:
+    """A decided conflict names a body that may weigh it."""
+    if conflict is None or conflict.status != "decided":
+        return True
+    return conflict.decision_body_id in conflict_weighing_bodies(actor, conflict)
+
+
+_ANALYSIS = {MandateScope.ANALYSIS}
+for _permission in (
+    "impact.add_case",
+    "impact.change_case",
+    "impact.save_case",
+    "impact.add_conflict",
+    "impact.change_conflict",
+    "impact.save_conflict",
+):
+    RULES.add_rule(_permission, is_superuser | writes(_ANALYSIS))
+RULES.add_rule(
+    "impact.record_decision",
+    (is_superuser | records_conflict_decisions) & conflict_decision_is_mandated,
+)
+# Comments and proposals (an assessment, a weighing): the council too; changes no record.
+RULES.add_rule("impact.propose", is_superuser | proposes | writes(_ANALYSIS))
 # --- end impact ---
 # --- report (hallbar/report): the sustainability report's workflow ---
+# Editors: officers of a body writing the report organisation-wide (analysgruppen's
+# coordinate mandate; KS's decide mandate). They write texts, mark ready for review,
+# record the decision, publish and start corrections. Ledningsgruppen reviews: members
+# acting for a management group that follows up the report. Every member (council
+# members, external ones too) reads drafts and comments; none of them reviews, decides
+# or publishes unless a seat above says so.
+OBJECT_KINDS["report.reportedition"] = ObjectKind(
+    scope=lambda edition: MandateScope.REPORT,
+    owner=lambda edition: None,
+    is_decided=lambda edition: edition.status in ("decided", "published"),
+    decided_by=lambda edition: edition.decided_by_id,
+    decision_field="decided_by",
+)
+
+
+def report_reviewing_bodies(actor: Actor) -> frozenset[int]:
+    """Management groups the user acts for that follow up the report (one query, once)."""
+    cache = actor.__dict__.setdefault("_report_cache", {})
+    if "reviewing" not in cache:
+        from hallbar.organisation.models import Body, BodyKind
+
+        candidates = {
+            grant.body_id
+            for grant in actor.mandates
+            if grant.kind == MandateKind.FOLLOW_UP
+            and grant.scope == MandateScope.REPORT
+            and actor.roles.get(grant.body_id) in ACTING_ROLES
+        }
+        cache["reviewing"] = frozenset(
+            Body.objects.filter(
+                pk__in=candidates, kind=BodyKind.MANAGEMENT_GROUP, is_active=True
+            ).values_list("pk", flat=True)
+            if candidates
+            else ()
+        )
+    return cache["reviewing"]
+
+
+@rules.predicate
+def reviews_report(actor: Actor) -> bool:
+    return bool(report_reviewing_bodies(actor))
+
+
+_REPORT_EDITORS = is_superuser | writes_organisation_wide({MandateScope.REPORT})
+RULES.add_rule("report.view_drafts", is_superuser | is_administrator | is_member)
+RULES.add_rule("report.comment", is_superuser | is_member)
+RULES.add_rule("report.edit", _REPORT_EDITORS)
+RULES.add_rule("report.review", is_superuser | reviews_report)
+RULES.add_rule("report.record_decision", _REPORT_EDITORS & decision_is_mandated)
+RULES.add_rule("report.publish", _REPORT_EDITORS)
 # --- end report ---
 # Legacy: "may write something in the organisation" (access.can_edit and
 # get_organisation_for_editing, for views not yet on a specific permission).

@@ -17,6 +17,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from hallbar.core.versions import EditConflict as EditConflict  # raised by mandate_update
+from hallbar.core.versions import check_version
 from hallbar.organisation.mandates import standard_mandates
 from hallbar.organisation.models import (
     Body,
@@ -247,7 +249,14 @@ def mandate_create(*, organisation: Organisation, fields: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def mandate_update(*, mandate: Mandate, fields: Mapping[str, Any]) -> Mandate:
+def mandate_update(
+    *, mandate: Mandate, fields: Mapping[str, Any], expected_version: Any = None
+) -> Mandate:
+    """Save an edit of a mandate. With `expected_version` (the `updated_at` the edit
+    started from), an edit of a mandate saved meanwhile by someone else is refused
+    (`EditConflict`, with what changed), checked under a row lock."""
+    if expected_version is not None:
+        check_version(mandate, expected_version, fields)
     return _mandate_save(mandate, fields)
 
 

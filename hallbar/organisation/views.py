@@ -12,11 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hallbar.core.versions import EditConflict
 from hallbar.organisation import access, services
 from hallbar.organisation.forms import MandateForm
 from hallbar.organisation.models import Body, Mandate, Organisation
+from hallbar.organisation.selectors import mandate_history
 
 MANDATE_HISTORY_SHOWN = 50
+
+
+def _submitted(request: HttpRequest):
+    """The form's data: the POST when there is one, even empty (then every required
+    field is named as missing), else None for a blank form."""
+    return request.POST if request.method == "POST" else None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,11 +50,7 @@ def mandate_list(request: HttpRequest, org_code: str) -> HttpResponse:
         .order_by("body__name", "kind", "scope")
     )
     bodies = Body.objects.for_organisation(organisation)
-    history = (
-        Mandate.history.filter(organisation_id=organisation.pk)
-        .select_related("history_user", "body")
-        .order_by("-history_date", "-history_id")[:MANDATE_HISTORY_SHOWN]
-    )
+    history = mandate_history(organisation=organisation)[:MANDATE_HISTORY_SHOWN]
     return render(
         request,
         "organisation/mandate_list.html",
@@ -63,6 +67,8 @@ def mandate_list(request: HttpRequest, org_code: str) -> HttpResponse:
 def _save(form: MandateForm, write) -> Mandate | None:
     try:
         return write()
+    except EditConflict as conflict:
+        form.show_edit_conflict(conflict)
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -78,7 +84,7 @@ def mandate_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "organisation.change_mandates")
     organisation = granted.organisation
     initial = {"body": request.GET["body"]} if request.GET.get("body", "").isdigit() else {}
-    form = MandateForm(request.POST or None, organisation=organisation, initial=initial)
+    form = MandateForm(_submitted(request), organisation=organisation, initial=initial)
     if request.method == "POST" and access.write_allowed(
         request, granted, "organisation.change_mandates", form
     ):
@@ -102,19 +108,30 @@ def mandate_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         request, org_code, "organisation.change_mandates", lookup=_mandate_lookup(pk)
     )
     organisation, mandate = granted.organisation, granted.obj
-    history = list(mandate.history.select_related("history_user").order_by("-history_date"))
-    form = MandateForm(request.POST or None, instance=mandate, organisation=organisation)
+    form = MandateForm(_submitted(request), instance=mandate, organisation=organisation)
     if request.method == "POST" and access.write_allowed(
         request, granted, "organisation.change_mandates", form
     ):
-        saved = _save(form, lambda: services.mandate_update(mandate=mandate, fields=_fields(form)))
+        saved = _save(
+            form,
+            lambda: services.mandate_update(
+                mandate=mandate,
+                fields=_fields(form),
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
         if saved is not None:
             messages.success(request, _("The mandate was saved."))
             return redirect("organisation:mandate_list", org_code=organisation.code)
     return render(
         request,
         "organisation/mandate_form.html",
-        {"organisation": organisation, "form": form, "mandate": mandate, "history": history},
+        {
+            "organisation": organisation,
+            "form": form,
+            "mandate": mandate,
+            "history": mandate_history(organisation=organisation, pk=mandate.pk),
+        },
     )
 
 

@@ -1,9 +1,11 @@
 """Agenda 2030 seen through the organisation's steering chain: the wedding cake,
-a goal with its targets, and a target with everything the municipality does for it."""
+a goal with its targets, and a target with everything the municipality does for it.
 
-from typing import Any
+Later apps (follow-up's indicators, the status analysis) add sections to the goal and
+target pages through `sections.py`, registered in their AppConfig.ready(): steering
+imports none of them."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.agenda.models import Dimension, GlobalIndicator, GoalSet, Target
 from hallbar.agenda.selectors import indicators_for_organisation, targets_for_organisation
 from hallbar.organisation import access
+from hallbar.steering import sections
 from hallbar.steering.coverage import (
     Coverage,
     coverage_by_goal,
@@ -77,7 +80,17 @@ def goal_detail(request: HttpRequest, org_code: str, number: int) -> HttpRespons
             "organisation": organisation,
             "goal": goal,
             "targets": targets,
-            **_indicators_context(granted, goal.targets.all()),
+            "sections": sections.render_sections(
+                sections.GOAL,
+                request,
+                sections.SectionRequest(
+                    organisation=organisation,
+                    sees_drafts=granted.actor.sees_drafts,
+                    goal=goal,
+                    targets=goal.targets.all(),
+                    actor=granted.actor,
+                ),
+            ),
         },
     )
 
@@ -105,25 +118,17 @@ def target_detail(request: HttpRequest, org_code: str, code: str) -> HttpRespons
             ),
             "can_edit": granted.may("steering.add_goal") or granted.may("steering.add_action"),
             "can_edit_texts": granted.may("agenda.change_texts"),
-            **_indicators_context(granted, Target.objects.filter(pk=target.pk)),
+            "sections": sections.render_sections(
+                sections.TARGET,
+                request,
+                sections.SectionRequest(
+                    organisation=organisation,
+                    sees_drafts=include_drafts,
+                    goal=target.goal,
+                    targets=Target.objects.filter(pk=target.pk),
+                    target=target,
+                    actor=granted.actor,
+                ),
+            ),
         },
-    )
-
-
-# --- Indicators section (followup) ----------------------------------------------------------
-
-
-def _indicators_context(granted: access.Granted, targets: QuerySet[Target]) -> dict[str, Any]:
-    """The "Indicators" section of the goal and target pages: the organisation's indicators
-    linked to `targets`, their statuses and relative positions, and the stacked bar.
-
-    `followup` sits to the right of `steering` in the dependency order (it links
-    indicators to local goals): it is imported here, when a page is drawn, not by the
-    module, and this is the only place steering reaches into it."""
-    from hallbar.followup.views import indicator_section
-
-    return indicator_section(
-        organisation=granted.organisation,
-        include_private=granted.actor.sees_drafts,
-        targets=targets,
     )

@@ -47,6 +47,9 @@ from hallbar.steering.models import (
     LocalGoal,
     ReviewRule,
     SteeringDocument,
+    WorkingGroup,
+    WorkingGroupMember,
+    WorkingGroupRole,
 )
 
 ORGANISATION_CODE = "1961"  # Hallstahammar
@@ -1039,6 +1042,72 @@ USERS: tuple[DemoUser, ...] = (
 # --- Loader -----------------------------------------------------------------------------
 
 
+# --- Working groups (appointed by kommunchefens ledningsgrupp) ---------------------------
+
+
+@dataclass(frozen=True)
+class DemoWorkingGroupMember:
+    username: str = ""  # a demo login of the organisation, or
+    external_name: str = ""  # an external member, by name and organisation
+    external_organisation: str = ""
+    role: WorkingGroupRole = WorkingGroupRole.MEMBER
+
+
+@dataclass(frozen=True)
+class DemoWorkingGroup:
+    name: str
+    focus_area: str
+    mandate_text: str
+    expected_effect: str
+    start_date: dt.date
+    end_date: dt.date
+    targets: tuple[str, ...]
+    members: tuple[DemoWorkingGroupMember, ...]
+
+
+WORKING_GROUPS: tuple[DemoWorkingGroup, ...] = (
+    DemoWorkingGroup(
+        TRAVEL_GROUP,
+        "Hållbart resande",
+        "Samordna genomförandet av handlingsplanen för hållbart resande mellan "
+        "förvaltningarna, genomföra resvaneundersökningen 2026 och följa upp resvanorna. "
+        "Analysgruppen är bollplank. Rapporterar till kommunchefens ledningsgrupp varje "
+        "tertial. " + EXAMPLE_NOTE,
+        "Fler resor till fots, med cykel och med kollektivtrafik; andelen hållbara resor "
+        "till arbete och skola ökar mot nämndmålet.",
+        dt.date(2025, 1, 15),
+        dt.date(2026, 12, 31),
+        ("11.2", "3.6"),
+        (
+            DemoWorkingGroupMember("handlaggare", role=WorkingGroupRole.LEAD),
+            DemoWorkingGroupMember("analytiker"),
+            DemoWorkingGroupMember(
+                external_name="Kollektivtrafikplanerare",
+                external_organisation="Region Västmanland",
+            ),
+        ),
+    ),
+    DemoWorkingGroup(
+        "Arbetsgrupp klimatanpassning",
+        "Klimatanpassning",
+        "Ta fram ett underlag om risker för översvämning och värmeböljor i kommunens "
+        "verksamheter och föreslå åtgärder till kommunchefens ledningsgrupp. " + EXAMPLE_NOTE,
+        "Förvaltningarna känner sina klimatrisker; prioriterade åtgärder finns med i "
+        "nämndernas planer.",
+        dt.date(2025, 2, 1),
+        dt.date(2026, 6, 30),
+        ("13.1", "11.5"),
+        (
+            DemoWorkingGroupMember("strateg", role=WorkingGroupRole.LEAD),
+            DemoWorkingGroupMember(
+                external_name="Beredskapssamordnare",
+                external_organisation="Räddningstjänsten Mälardalen",
+            ),
+        ),
+    ),
+)
+
+
 class DemoDataError(Exception):
     """The demo data cannot be loaded; the message says why and what to do."""
 
@@ -1330,6 +1399,52 @@ def _load_users(
             _upsert(summary, OrganisationRole, lookup, {})
 
 
+def _load_working_groups(
+    summary: DemoLoadSummary, organisation: Organisation, bodies: dict[str, Body]
+) -> None:
+    """Hallstahammar's working groups, appointed by ledningsgruppen, with members; the
+    second has ended (its memberships have lapsed)."""
+    codes = {code for group in WORKING_GROUPS for code in group.targets}
+    targets = dict(Target.objects.agenda2030().filter(code__in=codes).values_list("code", "pk"))
+    missing = sorted(codes - set(targets))
+    if missing:
+        raise DemoDataError(
+            f"Agenda 2030 targets missing from the reference data: {', '.join(missing)}. "
+            "Run load_reference_data first."
+        )
+    users = dict(
+        get_user_model()
+        ._default_manager.filter(
+            username__in={m.username for g in WORKING_GROUPS for m in g.members if m.username}
+        )
+        .values_list("username", "pk")
+    )
+    for item in WORKING_GROUPS:
+        values = {
+            "focus_area": item.focus_area,
+            "mandate_text": item.mandate_text,
+            "expected_effect": item.expected_effect,
+            "appointed_by_id": bodies[MANAGEMENT].pk,
+            "start_date": item.start_date,
+            "end_date": item.end_date,
+        }
+        links = {"targets": [targets[code] for code in item.targets]}
+        lookup = {"organisation": organisation, "name": item.name}
+        group = _upsert(summary, WorkingGroup, lookup, values, links)
+        for member in item.members:
+            if member.username:
+                lookup = {"working_group": group, "user_id": users[member.username]}
+            else:
+                lookup = {"working_group": group, "external_name": member.external_name}
+            values = {
+                "organisation_id": organisation.pk,
+                "external_organisation": member.external_organisation,
+                "role": member.role,
+                "ends_on": item.end_date,
+            }
+            _upsert(summary, WorkingGroupMember, lookup, values)
+
+
 def _organisation(summary: DemoLoadSummary, code: str) -> Organisation:
     result = organisation_create(code=code)
     organisation = result.organisation
@@ -1371,4 +1486,5 @@ def demo_data_load() -> DemoLoadSummary:
             )
             _load_actions(summary, organisation, data, bodies[data.code], documents, goals, targets)
         _load_users(summary, organisations, bodies)
+        _load_working_groups(summary, organisations[ORGANISATION_CODE], bodies[ORGANISATION_CODE])
     return summary

@@ -17,8 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.agenda.models import Dimension, Goal, GoalSet, GoalSetKind, LocalisedText, Target
+from hallbar.core.forms import EDIT_CONFLICT_MESSAGE as EDIT_CONFLICT_MESSAGE
+from hallbar.core.forms import VersionedFormMixin
 from hallbar.organisation.models import Body, BodyKind, Organisation
-from hallbar.steering import records
 from hallbar.steering.models import (
     Action,
     ActionStatus,
@@ -137,63 +138,11 @@ def _describe_checkbox_group_errors(form: forms.BaseForm) -> None:
         form.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-EDIT_CONFLICT_MESSAGE = _(
-    "Someone else saved this after you opened it. Your changes are not saved yet. "
-    "Compare them with what was saved meanwhile, then save again to replace it with "
-    "yours, or cancel."
-)
-
-
-class SteeringFormMixin(forms.Form):
-    """Shared by the edit forms: organisation scope, version stamp, error links."""
-
-    # The `updated_at` the user's edit started from; a save compares it so that an
-    # edit made in the meantime by someone else is never silently overwritten.
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+class SteeringFormMixin(VersionedFormMixin):
+    """Shared by the edit forms: organisation scope, version stamp (`VersionedFormMixin`),
+    error links, targets and dimensions compared under their model names."""
 
     organisation: Organisation
-    # Set when the object changed after the edit started (`show_edit_conflict`).
-    edit_conflict: records.EditConflict | None = None
-
-    def _init_version(self) -> None:
-        instance = self.instance  # type: ignore[attr-defined]
-        if instance.pk and instance.updated_at:
-            self.initial.setdefault("version", instance.updated_at.isoformat())
-
-    def clean_version(self) -> dt.datetime | None:
-        value = self.cleaned_data.get("version")
-        if not value and self.instance.pk:  # type: ignore[attr-defined]
-            # An edit without the version it started from could overwrite unseen changes.
-            raise forms.ValidationError(
-                _("The form is out of date. Reload the page and enter your changes again."),
-                code="missing_version",
-            )
-        if not value:
-            return None
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            # A hidden field has no place to show an error: report it for the form.
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    _("The form is out of date. Reload the page and enter your changes again."),
-                    code="bad_version",
-                ),
-            )
-            return None
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        # The object as loaded for this request is what is saved now: if its version
-        # is not the one the edit started from, someone saved in between. Told here,
-        # with what they changed; the service checks again under a row lock.
-        instance = self.instance  # type: ignore[attr-defined]
-        version = cleaned.get("version")
-        if instance.pk and version is not None and version != instance.updated_at:
-            changes = records.changes_since(instance, version, self.submitted_values())
-            self.show_edit_conflict(records.EditConflict(instance.updated_at, changes))
-        return cleaned
 
     def submitted_values(self) -> dict[str, Any]:
         """The user's input by model field name, for comparing with what is saved."""
@@ -209,32 +158,9 @@ class SteeringFormMixin(forms.Form):
                 values[name] = value
         return values
 
-    def show_edit_conflict(self, conflict: records.EditConflict) -> None:
-        """Refuse the edit, listing what changed meanwhile. The input stays, stamped
-        with the current version: saving again is then a deliberate choice to
-        replace the other person's changes."""
-        data = self.data.copy()
-        data["version"] = records.version_token(conflict.current_version)
-        self.data = data
-        self.edit_conflict = conflict
-        self.add_error(None, forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict"))
-
     def full_clean(self) -> None:
         super().full_clean()
         _describe_checkbox_group_errors(self)
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        """(label, message, id of the input to jump to) for the error summary."""
-        links = []
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            # A checkbox group has no single input: jump to its first box.
-            subwidgets = bound.subwidgets if bound.use_fieldset else []
-            anchor = subwidgets[0].id_for_label if subwidgets else bound.id_for_label
-            links.extend((str(bound.label), str(error), anchor) for error in self.errors[name])
-        return links
 
 
 class SteeringDocumentForm(SteeringFormMixin, forms.ModelForm):

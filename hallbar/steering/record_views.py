@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hallbar.core.history import user_label
+from hallbar.core.versions import EditConflict, version_token
 from hallbar.organisation.access import actor_for, can_edit, require
 from hallbar.organisation.models import Organisation
 from hallbar.steering import records
@@ -59,7 +61,7 @@ def history(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResp
         raise Http404
     deleted_by = ""
     if subject.is_deleted:
-        deleted_by = records.user_label(subject.obj.deleted_by)
+        deleted_by = user_label(subject.obj.deleted_by)
     export_query = f"?kind={kind}&pk={pk}"
     context = {
         "organisation": organisation,
@@ -110,7 +112,7 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
     detail_url = _url(f"steering:{kind}_detail", organisation, pk=pk)
     form = DeleteConfirmForm(
         request.POST if request.method == "POST" else None,
-        initial={"version": records.version_token(obj.updated_at)},
+        initial={"version": version_token(obj.updated_at)},
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -121,11 +123,11 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
-        except records.EditConflict as error:
+        except EditConflict as error:
             conflict = error
             # The page now shows the current version: confirming again deletes that.
             data = form.data.copy()
-            data["version"] = records.version_token(error.current_version)
+            data["version"] = version_token(error.current_version)
             form = DeleteConfirmForm(data)
             form.is_valid()
             form.add_error(

@@ -1,11 +1,11 @@
-"""Accountability of the steering chain: history, exports, edit conflicts and deletion.
+"""Accountability of the steering chain: history, exports and deletion.
 
-- History: every version of a steering document, local goal, action or working group
-  (django-simple-history), read as entries of who, when and which fields changed from
+- History: every version of a steering document, local goal, action or working group,
+  read by `hallbar.core.history` as entries of who, when and which fields changed from
   what to what, links (targets, bodies, goals, members) included. The "History" page
   and the CSV/JSON exports show the same entries.
-- Edit conflicts: the fields someone else changed since the version an edit started
-  from, with their value and the editor's, for the form and the API to show.
+- Edit conflicts: `hallbar.core.versions` (re-exported here for code written against
+  the old place; import them from core).
 - Delete: soft where the object was ever a public record (decided, or an action under
   a decided plan), hard only for drafts that never were; refused while other records
   depend on it. A soft delete can be undone (`record_restore`).
@@ -19,23 +19,34 @@ import csv
 import datetime as dt
 import io
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
-from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
-from hallbar.agenda.models import Target
-from hallbar.organisation.models import Body, Organisation
+from hallbar.core import history
+from hallbar.core.history import (
+    KIND_LABELS,
+    FieldChange,
+    HistoryEntry,
+    Labels,
+    shown_fields,
+    user_label,
+)
+from hallbar.core.versions import (
+    ConflictingChange,
+    EditConflict,
+    changes_since,
+    check_version,
+    one_version,
+    version_token,
+)
+from hallbar.organisation.models import Organisation
 from hallbar.steering.models import (
     Action,
     LocalGoal,
@@ -45,6 +56,27 @@ from hallbar.steering.models import (
     WorkingGroupMember,
 )
 
+# The generic history and edit-conflict machinery moved to hallbar.core; these names
+# stay importable from here while code written against them is switched over.
+# New code imports them from hallbar.core.history / hallbar.core.versions.
+__all__ = [
+    "KIND_LABELS",
+    "ConflictingChange",
+    "EditConflict",
+    "FieldChange",
+    "HistoryEntry",
+    "changes_since",
+    "check_version",
+    "one_version",
+    "shown_fields",
+    "user_label",
+    "version_token",
+]
+_Labels = Labels
+_versions = history.versions
+_newest_first = history.newest_first
+
+
 # The kinds of object with a history page, by the name used in URLs and exports.
 KINDS: dict[str, type[models.Model]] = {
     "document": SteeringDocument,
@@ -53,232 +85,18 @@ KINDS: dict[str, type[models.Model]] = {
     "working_group": WorkingGroup,
 }
 
-# Columns a person does not edit: the history says who and when in its own columns,
-# and a soft delete or restore is an entry of its own.
-_NOT_SHOWN = {
-    "id",
-    "organisation",
-    "created_at",
-    "updated_at",
-    "created_by",
-    "deleted_at",
-    "deleted_by",
-    "working_group",
-}
-
-KIND_LABELS = {
-    "created": gettext_lazy("Created"),
-    "changed": gettext_lazy("Changed"),
-    "deleted": gettext_lazy("Deleted"),
-    "restored": gettext_lazy("Restored"),
-    "removed": gettext_lazy("Removed for good"),
-    "member_added": gettext_lazy("Member added"),
-    "member_changed": gettext_lazy("Member changed"),
-    "member_removed": gettext_lazy("Member removed"),
-}
+# A member's version belongs to its group's history; the group is not a field of it.
+_MEMBER_NOT_SHOWN = history.NOT_SHOWN | {"working_group"}
 
 
-# One version per save
+def _member_of(group_names: Mapping[int, str] | None) -> history.PartOf:
+    def part_of(record: Any, labels: Labels) -> tuple[int, str, str]:
+        # The member is the entry's subject: a user by name, else the external name.
+        subject = labels.format(WorkingGroupMember._meta.get_field("user"), record.user_id)
+        title = (group_names or {}).get(record.working_group_id, "")
+        return record.working_group_id, title, subject or record.external_name
 
-
-@contextmanager
-def one_version(instance: models.Model, *, created: bool) -> Iterator[None]:
-    """Record the row and its links, saved inside the block, as one version.
-
-    simple_history records a version on every save and on every change of a link, so
-    an edit of a title and its targets would read as two or three changes. Inside the
-    block nothing is recorded; after it, one version with the row and all its links.
-    """
-    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        del instance.skip_history_when_saving  # type: ignore[attr-defined]
-    recorder = type(instance).history_recorder  # type: ignore[attr-defined]
-    recorder.create_historical_record(instance, "+" if created else "~")
-
-
-# Fields and their values as people read them
-
-
-def _history_model(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model  # type: ignore[attr-defined]
-
-
-def shown_fields(model: type[models.Model]) -> list[models.Field]:
-    """The fields a history shows: what people edit, in the model's order, links last."""
-    history_model = _history_model(model)
-    m2m_names = {field.name for field in history_model._history_m2m_fields}
-    concrete = [f for f in model._meta.concrete_fields if f.name not in _NOT_SHOWN]
-    m2m = [f for f in model._meta.many_to_many if f.name in m2m_names]
-    return [*concrete, *m2m]
-
-
-def _raw(value: Any) -> Any:
-    """A value as stored: a row by its primary key, a set of rows as a frozenset of keys."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, models.QuerySet | list | tuple | set | frozenset):
-        return frozenset(_raw(item) for item in value)
-    return value
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == frozenset()
-
-
-def _same(a: Any, b: Any) -> bool:
-    if _is_empty(a) and _is_empty(b):
-        return True
-    return a == b
-
-
-class _Labels:
-    """Names of linked rows, fetched once per related model for a whole history."""
-
-    def __init__(self) -> None:
-        self._wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-        self._names: dict[type[models.Model], dict[Any, tuple[Any, str]]] = {}
-
-    def want(self, field: models.Field, value: Any) -> None:
-        if not field.is_relation or value in (None, ""):
-            return
-        ids = value if isinstance(value, frozenset) else {value}
-        self._wanted[field.related_model].update(ids)
-
-    def resolve(self) -> None:
-        for model, ids in self._wanted.items():
-            # Deleted rows keep their names: the history still reads.
-            rows = model._base_manager.filter(pk__in=ids)
-            self._names[model] = {row.pk: (_sort_key(row), _label(row)) for row in rows}
-
-    def format(self, field: models.Field, value: Any) -> str:
-        if field.many_to_many:
-            names = self._names.get(field.related_model, {})
-            known = sorted(names.get(pk, (("~", pk), f"#{pk}")) for pk in value or ())
-            return ", ".join(label for _key, label in known)
-        if field.is_relation:
-            if value in (None, ""):
-                return ""
-            found = self._names.get(field.related_model, {}).get(value)
-            return found[1] if found else _("#%(id)s (removed)") % {"id": value}
-        return _format_scalar(field, value)
-
-
-def _label(row: models.Model) -> str:
-    if isinstance(row, Target):
-        return row.code
-    if isinstance(row, Body):
-        return row.name
-    if isinstance(row, AbstractBaseUser):
-        return row.get_full_name() or row.get_username()  # type: ignore[attr-defined]
-    return str(row)
-
-
-def _sort_key(row: models.Model) -> tuple[Any, ...]:
-    # Targets in the framework's order (3.6 before 11.2); everything else by name.
-    if isinstance(row, Target):
-        return (row.position, row.code)
-    return (_label(row).casefold(), row.pk)
-
-
-def _format_scalar(field: models.Field, value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _m2m_ids_of_versions(
-    model: type[models.Model], field: models.Field, history_ids: Sequence[int]
-) -> dict[int, frozenset]:
-    """history id → the linked ids recorded with that version (one query)."""
-    m2m_history = getattr(_history_model(model), field.name).model
-    column = f"{get_m2m_reverse_field_name(field)}_id"
-    linked: dict[int, set] = defaultdict(set)
-    rows = m2m_history.objects.filter(history_id__in=history_ids).values_list("history_id", column)
-    for history_id, pk in rows:
-        linked[history_id].add(pk)
-    return {history_id: frozenset(linked.get(history_id, ())) for history_id in history_ids}
-
-
-def _current_m2m_ids(obj: models.Model, field: models.Field) -> frozenset:
-    # The link table itself: the related manager would leave out deleted rows.
-    through = field.remote_field.through
-    own = get_m2m_field_name(field)
-    other = f"{get_m2m_reverse_field_name(field)}_id"
-    return frozenset(through.objects.filter(**{own: obj.pk}).values_list(other, flat=True))
-
-
-# History entries
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One recorded version of an object (or of one of a working group's members)."""
-
-    history_id: int
-    date: dt.datetime
-    user: str
-    username: str
-    kind: str
-    object_type: str
-    object_id: int
-    object_title: str
-    subject: str
-    reason: str
-    changes: tuple[FieldChange, ...]
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
-
-    @property
-    def is_member_change(self) -> bool:
-        return self.kind.startswith("member_")
-
-
-def _user_names(record: Any) -> tuple[str, str]:
-    user = record.history_user
-    if user is None:
-        return "", ""
-    return user.get_full_name() or user.get_username(), user.get_username()
-
-
-def _kind(record: Any, previous: Any | None, member: bool) -> str:
-    if member:
-        return {"+": "member_added", "-": "member_removed"}.get(
-            record.history_type, "member_changed"
-        )
-    if record.history_type == "+":
-        return "created"
-    if record.history_type == "-":
-        return "removed"
-    # Working groups are not deleted softly: they have no deleted_at.
-    deleted_now = getattr(record, "deleted_at", None) is not None
-    was_deleted = getattr(previous, "deleted_at", None) is not None
-    if deleted_now and not was_deleted:
-        return "deleted"
-    if was_deleted and not deleted_now:
-        return "restored"
-    return "changed"
+    return part_of
 
 
 def _entries(
@@ -287,96 +105,17 @@ def _entries(
     object_type: str,
     group_names: Mapping[int, str] | None = None,
 ) -> list[HistoryEntry]:
-    """Entries for the versions of one model, each compared with the version before it
-    of the same object. Versions that changed nothing people edit are left out."""
-    fields = shown_fields(model)
-    m2m_fields = [field for field in fields if field.many_to_many]
-    history_ids = [record.history_id for record in records]
-    linked = {field.name: _m2m_ids_of_versions(model, field, history_ids) for field in m2m_fields}
-    member = model is WorkingGroupMember
-
-    def values(record: Any) -> dict[str, Any]:
-        return {
-            field.name: linked[field.name][record.history_id]
-            if field.many_to_many
-            else getattr(record, field.attname)
-            for field in fields
-        }
-
-    labels = _Labels()
-    versions = []
-    for record in records:
-        current = values(record)
-        versions.append((record, current))
-        for field in fields:
-            labels.want(field, current[field.name])
-    labels.resolve()
-
-    entries: list[HistoryEntry] = []
-    previous_of: dict[int, tuple[Any, dict[str, Any]]] = {}
-    for record, current in versions:
-        previous_record, previous = previous_of.get(record.id, (None, {}))
-        previous_of[record.id] = (record, current)
-        kind = _kind(record, previous_record, member)
-        changes: tuple[FieldChange, ...] = ()
-        if record.history_type != "-":
-            changes = tuple(
-                FieldChange(
-                    field=field.name,
-                    label=str(field.verbose_name),
-                    old=labels.format(field, previous.get(field.name)),
-                    new=labels.format(field, current[field.name]),
-                )
-                for field in fields
-                if _changed(previous, current, field.name)
-            )
-        if kind in ("changed", "member_changed") and not changes:
-            continue
-        user, username = _user_names(record)
-        if member:
-            # A member's version belongs to the group's history: the member is its subject.
-            subject = labels.format(model._meta.get_field("user"), record.user_id) or (
-                record.external_name
-            )
-            title = (group_names or {}).get(record.working_group_id, "")
-        else:
-            title = getattr(record, "title", None) or getattr(record, "name", "")
-            subject = ""
-        entries.append(
-            HistoryEntry(
-                history_id=record.history_id,
-                date=record.history_date,
-                user=user,
-                username=username,
-                kind=kind,
-                object_type=object_type,
-                object_id=record.working_group_id if member else record.id,
-                object_title=title,
-                subject=subject,
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
+    """Entries for the versions of one model (`hallbar.core.history.entries`); a
+    working group member's versions as entries of the group's history."""
+    if model is WorkingGroupMember:
+        return history.entries(
+            model,
+            records,
+            object_type,
+            part_of=_member_of(group_names),
+            hidden=_MEMBER_NOT_SHOWN,
         )
-    return entries
-
-
-def _changed(previous: Mapping[str, Any], current: Mapping[str, Any], name: str) -> bool:
-    if not previous:
-        # A first version shows what was filled in; an unticked box is not news.
-        return not _is_empty(current[name]) and current[name] is not False
-    return not _same(previous.get(name), current[name])
-
-
-def _versions(model: type[models.Model], **filters: Any) -> list[Any]:
-    return list(
-        model.history.filter(**filters)  # type: ignore[attr-defined]
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-
-
-def _newest_first(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
-    return sorted(entries, key=lambda entry: (entry.date, entry.history_id), reverse=True)
+    return history.entries(model, records, object_type)
 
 
 def object_history(*, organisation: Organisation, kind: str, pk: int) -> list[HistoryEntry]:
@@ -450,12 +189,6 @@ def history_subject(*, organisation: Organisation, kind: str, pk: int) -> Histor
     return HistorySubject(kind, pk, _title(last), None)
 
 
-def user_label(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
-
-
 def _title(obj: Any) -> str:
     return getattr(obj, "title", None) or getattr(obj, "name", "") or str(obj)
 
@@ -480,101 +213,6 @@ def deleted_objects(*, organisation: Organisation) -> list[HistorySubject]:
         rows = model.with_deleted.for_organisation(organisation).deleted()
         found += [HistorySubject(kind, row.pk, _title(row), row) for row in rows]
     return sorted(found, key=lambda subject: subject.obj.deleted_at, reverse=True)
-
-
-# Edit conflicts
-
-
-@dataclass(frozen=True)
-class ConflictingChange:
-    """A field someone else changed after an edit started: as it was when the edit
-    started, as they saved it, and as the editor has it (None: not part of the edit)."""
-
-    field: str
-    label: str
-    before: str
-    theirs: str
-    yours: str | None
-
-
-class EditConflict(Exception):
-    """Someone else saved the object after the user opened it for editing."""
-
-    def __init__(
-        self,
-        current_version: dt.datetime,
-        changes: Sequence[ConflictingChange] = (),
-        *,
-        deleted: bool = False,
-    ) -> None:
-        super().__init__(current_version)
-        self.current_version = current_version
-        self.changes = list(changes)
-        self.deleted = deleted
-
-
-def version_token(version: dt.datetime) -> str:
-    """The version as forms and the API carry it."""
-    return version.isoformat()
-
-
-def changes_since(
-    current: models.Model, version: dt.datetime, yours: Mapping[str, Any] | None = None
-) -> list[ConflictingChange]:
-    """The fields of `current` (as saved now) that differ from the version saved at
-    `version`, with the editor's values from `yours` (field name → value, rows or
-    lists of rows for links). Empty if that version is not in the history."""
-    model = type(current)
-    snapshot = (
-        model.history.filter(id=current.pk, updated_at=version)  # type: ignore[attr-defined]
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
-    if snapshot is None:
-        return []
-    yours = {name: _raw(value) for name, value in (yours or {}).items()}
-    labels = _Labels()
-    found = []
-    for field in shown_fields(model):
-        if field.many_to_many:
-            before = _m2m_ids_of_versions(model, field, [snapshot.history_id])[snapshot.history_id]
-            theirs = _current_m2m_ids(current, field)
-        else:
-            before = getattr(snapshot, field.attname)
-            theirs = getattr(current, field.attname)
-        if _same(before, theirs):
-            continue
-        mine = yours.get(field.name)
-        for value in (before, theirs, mine):
-            labels.want(field, value)
-        found.append((field, before, theirs, field.name in yours, mine))
-    labels.resolve()
-    return [
-        ConflictingChange(
-            field=field.name,
-            label=str(field.verbose_name),
-            before=labels.format(field, before),
-            theirs=labels.format(field, theirs),
-            yours=labels.format(field, mine) if given else None,
-        )
-        for field, before, theirs, given, mine in found
-    ]
-
-
-def check_version(
-    instance: models.Model, expected: dt.datetime | None, yours: Mapping[str, Any] | None = None
-) -> None:
-    """Lock the row and refuse the save if it changed (or was deleted) since `expected`.
-
-    Call inside the transaction that saves: the lock holds until it commits, so two
-    edits from the same version cannot both pass."""
-    if expected is None:
-        return
-    current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-    if getattr(current, "deleted_at", None) is not None:
-        raise EditConflict(current.updated_at, deleted=True)
-    if current.updated_at != expected:
-        raise EditConflict(current.updated_at, changes_since(current, expected, yours))
 
 
 # Delete and restore

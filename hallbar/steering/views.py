@@ -9,6 +9,7 @@ so the filters can update the list in place.
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,12 +20,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hallbar.organisation import access
 from hallbar.organisation.mandates import ACTION_SCOPES, DOCUMENT_SCOPES, GOAL_SCOPES
 from hallbar.organisation.models import Organisation
-from hallbar.steering import selectors, services, visibility
+from hallbar.steering import sections, selectors, services, visibility
 from hallbar.steering.forms import (
     ActionFilterForm,
     ActionForm,
@@ -122,6 +124,79 @@ def _scalar_fields(form: forms.BaseForm, names: tuple[str, ...]) -> dict[str, An
     return {name: form.cleaned_data[name] for name in names}
 
 
+# Create and edit pages: one flow for every kind (document, goal, action)
+
+
+@dataclass(frozen=True)
+class _Editor:
+    """What differs between the kinds' create and edit pages. Permissions are
+    `steering.add_<noun>` (a new one), `change_<noun>` (an existing one) and
+    `save_<noun>` (the object as it would be saved)."""
+
+    noun: str
+    form_class: type[forms.ModelForm]
+    visible: Callable[..., Any]  # visibility.*_visible: what may be edited
+    body_field: str
+    scopes: Any
+    data: Callable[[forms.BaseForm], dict[str, Any]]
+    create: Callable[[Organisation, Any, dict[str, Any]], Any]  # (organisation, user, data)
+    update: Callable[[Any, Any, dict[str, Any]], Any]  # (object, expected version, data)
+    new_heading: Any
+    saved_message: Any
+
+
+def _submitted(request: HttpRequest) -> Any:
+    """The form's data: the POST when there is one, even empty (then every required
+    field is named as missing), else None for a blank form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _edit_page(
+    request: HttpRequest, org_code: str, editor: _Editor, pk: int | None = None
+) -> HttpResponse:
+    """The create page (no `pk`) or the edit page of one object of the editor's kind."""
+    if pk is None:
+        granted = access.require(request, org_code, f"steering.add_{editor.noun}")
+    else:
+        granted = access.require(
+            request,
+            org_code,
+            f"steering.change_{editor.noun}",
+            lookup=_visible(editor.visible, pk),
+        )
+    organisation, obj = granted.organisation, granted.obj
+    if obj is None:
+        form = editor.form_class(
+            _submitted(request), organisation=organisation, initial=_initial_from_query(request)
+        )
+        heading = str(editor.new_heading)
+        cancel_url = _list_url(f"steering:{editor.noun}_list", organisation)
+    else:
+        form = editor.form_class(_submitted(request), instance=obj, organisation=organisation)
+        # The title as saved: validating the form changes the object in memory.
+        heading = _("Edit “%(title)s”") % {"title": obj.title}
+        cancel_url = _detail_url(f"steering:{editor.noun}_detail", organisation, obj.pk)
+    access.restrict_body_choices(form, granted.actor, editor.body_field, editor.scopes)
+    if request.method == "POST" and access.write_allowed(
+        request, granted, f"steering.save_{editor.noun}", form
+    ):
+        if obj is None:
+            saved = _save(
+                form, lambda: editor.create(organisation, request.user, editor.data(form))
+            )
+        else:
+            saved = _save(
+                form,
+                lambda: editor.update(obj, form.cleaned_data["version"], editor.data(form)),
+            )
+        if saved is not None:
+            messages.success(request, str(editor.saved_message))
+            return redirect(_detail_url(f"steering:{editor.noun}_detail", organisation, saved.pk))
+    return _form_page(
+        request, organisation=organisation, form=form, heading=heading, cancel_url=cancel_url
+    )
+
+
 # Steering documents
 
 
@@ -158,70 +233,8 @@ def document_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(document) if context["can_edit"] else [],
     }
+    context["object_sections"] = sections.render_object_sections(request, document)
     return render(request, "steering/document_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def document_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    granted = access.require(request, org_code, "steering.add_document")
-    organisation = granted.organisation
-    form = SteeringDocumentForm(
-        request.POST or None, organisation=organisation, initial=_initial_from_query(request)
-    )
-    access.restrict_body_choices(form, granted.actor, "responsible_body", DOCUMENT_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_document", form
-    ):
-        document = _save(
-            form,
-            lambda: services.document_create(organisation=organisation, **_document_data(form)),
-        )
-        if document is not None:
-            messages.success(request, _("The steering document was saved."))
-            return redirect(_detail_url("steering:document_detail", organisation, document.pk))
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("New steering document"),
-        cancel_url=_list_url("steering:document_list", organisation),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def document_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = access.require(
-        request,
-        org_code,
-        "steering.change_document",
-        lookup=_visible(visibility.documents_visible, pk),
-    )
-    organisation, document = granted.organisation, granted.obj
-    url = _detail_url("steering:document_detail", organisation, pk)
-    title = document.title
-    form = SteeringDocumentForm(request.POST or None, instance=document, organisation=organisation)
-    access.restrict_body_choices(form, granted.actor, "responsible_body", DOCUMENT_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_document", form
-    ):
-        saved = _save(
-            form,
-            lambda: services.document_update(
-                document=document,
-                expected_version=form.cleaned_data["version"],
-                **_document_data(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The steering document was saved."))
-            return redirect(url)
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("Edit “%(title)s”") % {"title": title},
-        cancel_url=url,
-    )
 
 
 def _document_data(form: forms.BaseForm) -> dict[str, Any]:
@@ -231,6 +244,34 @@ def _document_data(form: forms.BaseForm) -> dict[str, Any]:
         "applies_to": form.cleaned_data["applies_to"],
         "targets": form.cleaned_data["target_codes"],
     }
+
+
+_DOCUMENT_EDITOR = _Editor(
+    noun="document",
+    form_class=SteeringDocumentForm,
+    visible=visibility.documents_visible,
+    body_field="responsible_body",
+    scopes=DOCUMENT_SCOPES,
+    data=_document_data,
+    create=lambda organisation, user, data: services.document_create(
+        organisation=organisation, **data
+    ),
+    update=lambda document, version, data: services.document_update(
+        document=document, expected_version=version, **data
+    ),
+    new_heading=gettext_lazy("New steering document"),
+    saved_message=gettext_lazy("The steering document was saved."),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, org_code: str) -> HttpResponse:
+    return _edit_page(request, org_code, _DOCUMENT_EDITOR)
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+    return _edit_page(request, org_code, _DOCUMENT_EDITOR, pk)
 
 
 # Local goals
@@ -265,65 +306,8 @@ def goal_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(goal) if context["can_edit"] else [],
     }
+    context["object_sections"] = sections.render_object_sections(request, goal)
     return render(request, "steering/goal_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def goal_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    granted = access.require(request, org_code, "steering.add_goal")
-    organisation = granted.organisation
-    form = LocalGoalForm(
-        request.POST or None, organisation=organisation, initial=_initial_from_query(request)
-    )
-    access.restrict_body_choices(form, granted.actor, "body", GOAL_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_goal", form
-    ):
-        goal = _save(
-            form,
-            lambda: services.goal_create(organisation=organisation, **_goal_data(form)),
-        )
-        if goal is not None:
-            messages.success(request, _("The goal was saved."))
-            return redirect(_detail_url("steering:goal_detail", organisation, goal.pk))
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("New local goal"),
-        cancel_url=_list_url("steering:goal_list", organisation),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = access.require(
-        request, org_code, "steering.change_goal", lookup=_visible(visibility.goals_visible, pk)
-    )
-    organisation, goal = granted.organisation, granted.obj
-    url = _detail_url("steering:goal_detail", organisation, pk)
-    title = goal.title
-    form = LocalGoalForm(request.POST or None, instance=goal, organisation=organisation)
-    access.restrict_body_choices(form, granted.actor, "body", GOAL_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_goal", form
-    ):
-        saved = _save(
-            form,
-            lambda: services.goal_update(
-                goal=goal, expected_version=form.cleaned_data["version"], **_goal_data(form)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The goal was saved."))
-            return redirect(url)
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("Edit “%(title)s”") % {"title": title},
-        cancel_url=url,
-    )
 
 
 def _goal_data(form: forms.BaseForm) -> dict[str, Any]:
@@ -332,6 +316,32 @@ def _goal_data(form: forms.BaseForm) -> dict[str, Any]:
         "targets": form.cleaned_data["target_codes"],
         "other_goals": form.cleaned_data["other_goals"],
     }
+
+
+_GOAL_EDITOR = _Editor(
+    noun="goal",
+    form_class=LocalGoalForm,
+    visible=visibility.goals_visible,
+    body_field="body",
+    scopes=GOAL_SCOPES,
+    data=_goal_data,
+    create=lambda organisation, user, data: services.goal_create(organisation=organisation, **data),
+    update=lambda goal, version, data: services.goal_update(
+        goal=goal, expected_version=version, **data
+    ),
+    new_heading=gettext_lazy("New local goal"),
+    saved_message=gettext_lazy("The goal was saved."),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, org_code: str) -> HttpResponse:
+    return _edit_page(request, org_code, _GOAL_EDITOR)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+    return _edit_page(request, org_code, _GOAL_EDITOR, pk)
 
 
 # Actions
@@ -374,70 +384,8 @@ def action_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         # Who changed what is shown to those who can edit, not to the public.
         "history": selectors.history_of(action) if context["can_edit"] else [],
     }
+    context["object_sections"] = sections.render_object_sections(request, action)
     return render(request, "steering/action_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    granted = access.require(request, org_code, "steering.add_action")
-    organisation = granted.organisation
-    form = ActionForm(
-        request.POST or None, organisation=organisation, initial=_initial_from_query(request)
-    )
-    access.restrict_body_choices(form, granted.actor, "body", ACTION_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_action", form
-    ):
-        action = _save(
-            form,
-            lambda: services.action_create(
-                organisation=organisation, created_by=request.user, **_action_data(form)
-            ),
-        )
-        if action is not None:
-            messages.success(request, _("The action was saved."))
-            return redirect(_detail_url("steering:action_detail", organisation, action.pk))
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("New action"),
-        cancel_url=_list_url("steering:action_list", organisation),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = access.require(
-        request,
-        org_code,
-        "steering.change_action",
-        lookup=_visible(visibility.actions_visible, pk),
-    )
-    organisation, action = granted.organisation, granted.obj
-    url = _detail_url("steering:action_detail", organisation, pk)
-    title = action.title
-    form = ActionForm(request.POST or None, instance=action, organisation=organisation)
-    access.restrict_body_choices(form, granted.actor, "body", ACTION_SCOPES)
-    if request.method == "POST" and access.write_allowed(
-        request, granted, "steering.save_action", form
-    ):
-        saved = _save(
-            form,
-            lambda: services.action_update(
-                action=action, expected_version=form.cleaned_data["version"], **_action_data(form)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The action was saved."))
-            return redirect(url)
-    return _form_page(
-        request,
-        organisation=organisation,
-        form=form,
-        heading=_("Edit “%(title)s”") % {"title": title},
-        cancel_url=url,
-    )
 
 
 def _action_data(form: forms.BaseForm) -> dict[str, Any]:
@@ -446,6 +394,34 @@ def _action_data(form: forms.BaseForm) -> dict[str, Any]:
         "targets": form.cleaned_data["target_codes"],
         "local_goals": form.cleaned_data["local_goals"],
     }
+
+
+_ACTION_EDITOR = _Editor(
+    noun="action",
+    form_class=ActionForm,
+    visible=visibility.actions_visible,
+    body_field="body",
+    scopes=ACTION_SCOPES,
+    data=_action_data,
+    create=lambda organisation, user, data: services.action_create(
+        organisation=organisation, created_by=user, **data
+    ),
+    update=lambda action, version, data: services.action_update(
+        action=action, expected_version=version, **data
+    ),
+    new_heading=gettext_lazy("New action"),
+    saved_message=gettext_lazy("The action was saved."),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, org_code: str) -> HttpResponse:
+    return _edit_page(request, org_code, _ACTION_EDITOR)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+    return _edit_page(request, org_code, _ACTION_EDITOR, pk)
 
 
 # Helpers

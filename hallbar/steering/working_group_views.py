@@ -3,13 +3,13 @@ appoints and edits groups with (members included).
 
 Working groups are internal: their pages are for the organisation's own readers (a
 visitor is asked to log in; others get 404). Appointing and editing needs
-`working_groups.may_appoint_working_group`.
+`steering.appoint_working_group` (through `access.require`).
 """
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,21 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hallbar.organisation.access import LoginRequired, get_organisation_for_reading
+from hallbar.core.versions import EditConflict
+from hallbar.organisation import access
 from hallbar.organisation.models import Organisation
-from hallbar.steering import records, working_groups
+from hallbar.steering import sections, working_groups
 from hallbar.steering.forms import MemberFormSet, WorkingGroupForm
 from hallbar.steering.models import WorkingGroup
 from hallbar.steering.record_views import get_organisation_for_records
 
-
-def _get_organisation_for_appointing(request: HttpRequest, org_code: str) -> Organisation:
-    organisation = get_organisation_for_reading(request, org_code)
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not working_groups.may_appoint_working_group(request.user, organisation):
-        raise PermissionDenied
-    return organisation
+APPOINT = "steering.appoint_working_group"
 
 
 def _url(route: str, organisation: Organisation, **kwargs: Any) -> str:
@@ -64,14 +58,21 @@ def working_group_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRe
         "members": list(group.members.all()),
         "can_appoint": working_groups.may_appoint_working_group(request.user, organisation),
     }
+    context["object_sections"] = sections.render_object_sections(request, group)
     return render(request, "steering/working_groups/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def working_group_create(request: HttpRequest, org_code: str) -> HttpResponse:
-    organisation = _get_organisation_for_appointing(request, org_code)
-    form = WorkingGroupForm(request.POST or None, organisation=organisation)
-    members = MemberFormSet(request.POST or None, organisation=organisation, prefix="members")
+    organisation = access.require(request, org_code, APPOINT).organisation
+    form = WorkingGroupForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    members = MemberFormSet(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        prefix="members",
+    )
     if request.method == "POST" and _valid(form, members):
         group = _save(
             form,
@@ -94,15 +95,26 @@ def working_group_create(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def working_group_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_appointing(request, org_code)
-    group = WorkingGroup.objects.for_organisation(organisation).filter(pk=pk).first()
-    if group is None:
-        raise Http404
+    # The group is looked up inside the organisation before the permission is tested:
+    # another organisation's id is 404 for everyone, so its existence does not leak.
+    granted = access.require(
+        request,
+        org_code,
+        APPOINT,
+        lookup=lambda organisation, _drafts: (
+            WorkingGroup.objects.for_organisation(organisation).filter(pk=pk).first()
+        ),
+    )
+    organisation, group = granted.organisation, granted.obj
     name = group.name
     url = _url("steering:working_group_detail", organisation, pk=pk)
-    form = WorkingGroupForm(request.POST or None, instance=group, organisation=organisation)
+    form = WorkingGroupForm(
+        request.POST if request.method == "POST" else None,
+        instance=group,
+        organisation=organisation,
+    )
     members = MemberFormSet(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organisation=organisation,
         prefix="members",
         initial=[
@@ -152,7 +164,7 @@ def _save(form: WorkingGroupForm, write: Any) -> WorkingGroup | None:
     """Run a service write; turn its refusals into form errors. None if not saved."""
     try:
         return write()
-    except records.EditConflict as conflict:
+    except EditConflict as conflict:
         form.show_edit_conflict(conflict)
     except ValidationError as error:
         if hasattr(error, "error_dict"):

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallbar.agenda.models import Target
+from hallbar.core.versions import check_version, one_version
 from hallbar.organisation.models import Membership, Organisation
 from hallbar.steering.models import WorkingGroup, WorkingGroupMember
-from hallbar.steering.records import check_version, one_version
 
 WORKING_GROUP_FIELDS = (
     "name",

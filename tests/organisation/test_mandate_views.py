@@ -4,7 +4,10 @@ its administrators, with history."""
 import pytest
 from django.urls import reverse
 
+from hallbar.core.versions import EditConflict
+from hallbar.organisation import services
 from hallbar.organisation.models import Mandate
+from hallbar.organisation.selectors import mandate_history
 from tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -89,7 +92,14 @@ def test_an_administrator_edits_and_removes_a_mandate(client, organisation, coun
 
     response = client.post(
         edit,
-        {"body": council.pk, "kind": "advise", "scope": "strategy", "area": "own", "note": "x"},
+        {
+            "body": council.pk,
+            "kind": "advise",
+            "scope": "strategy",
+            "area": "own",
+            "note": "x",
+            "version": mandate.updated_at.isoformat(),
+        },
     )
     assert response.status_code == 302
     mandate.refresh_from_db()
@@ -154,3 +164,122 @@ def test_the_list_runs_a_fixed_number_of_queries(
         BodyFactory(organisation=organisation, name=f"Nämnd {number}")
     with django_assert_max_num_queries(10):
         assert client.get(url(organisation, "mandate_list")).status_code == 200
+
+
+def _edit(mandate, council, version, **changes):
+    data = {
+        "body": council.pk,
+        "kind": mandate.kind,
+        "scope": mandate.scope,
+        "area": mandate.area,
+        "note": mandate.note,
+        "version": version,
+    }
+    return {**data, **changes}
+
+
+def test_an_edit_based_on_a_stale_version_is_refused_with_what_changed_and_the_input_kept(
+    client, organisation, council, admin
+):
+    mandate = council.mandates.get(kind="advise", scope="strategy")
+    edit = url(organisation, "mandate_edit", pk=mandate.pk)
+    opened = client.get(edit).content.decode()
+    opened_version = mandate.updated_at.isoformat()
+    assert f'value="{opened_version}"' in opened
+    # Meanwhile someone else records the basis.
+    services.mandate_update(
+        mandate=mandate,
+        fields={"note": "KF 2026-02-01 § 12"},
+        expected_version=mandate.updated_at,
+    )
+
+    response = client.post(
+        edit, _edit(mandate, council, opened_version, area="own", note="Min egen grund")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this after you opened it." in page
+    assert "Saved meanwhile by someone else" in page
+    assert "KF 2026-02-01 § 12" in page  # theirs
+    assert "Min egen grund" in page  # yours, kept in the form
+    mandate.refresh_from_db()
+    assert (mandate.area, mandate.note) == ("organisation", "KF 2026-02-01 § 12")
+
+    # Saving again (the form now carries the current version) replaces theirs on purpose.
+    current = mandate.updated_at.isoformat()
+    assert f'value="{current}"' in page
+    again = client.post(edit, _edit(mandate, council, current, area="own", note="Min egen grund"))
+    assert again.status_code == 302
+    mandate.refresh_from_db()
+    assert (mandate.area, mandate.note) == ("own", "Min egen grund")
+
+
+def test_the_service_refuses_a_stale_edit_under_lock(organisation, council):
+    mandate = council.mandates.get(kind="advise", scope="strategy")
+    started = mandate.updated_at
+    services.mandate_update(mandate=mandate, fields={"note": "Först"}, expected_version=started)
+
+    stale = Mandate.objects.get(pk=mandate.pk)
+    with pytest.raises(EditConflict) as conflict:
+        services.mandate_update(mandate=stale, fields={"note": "Sen"}, expected_version=started)
+
+    assert [(c.field, c.before, c.theirs, c.yours) for c in conflict.value.changes] == [
+        ("note", stale.history.earliest("history_date").note, "Först", "Sen")
+    ]
+    assert Mandate.objects.get(pk=mandate.pk).note == "Först"
+
+
+def test_an_edit_without_its_version_is_refused(client, organisation, council, admin):
+    mandate = council.mandates.get(kind="advise", scope="strategy")
+    data = _edit(mandate, council, "", area="own")
+    response = client.post(url(organisation, "mandate_edit", pk=mandate.pk), data)
+    assert response.status_code == 200
+    assert "The form is out of date." in response.content.decode()
+    mandate.refresh_from_db()
+    assert mandate.area == "organisation"
+
+
+def test_the_history_shows_who_changed_which_field_from_what_to_what(
+    client, organisation, council, admin
+):
+    mandate = council.mandates.get(kind="advise", scope="strategy")
+    edit = url(organisation, "mandate_edit", pk=mandate.pk)
+    client.post(
+        edit,
+        _edit(mandate, council, mandate.updated_at.isoformat(), area="own", note="KS § 7"),
+    )
+
+    [changed, created] = mandate_history(organisation=organisation, pk=mandate.pk)
+    assert changed.entry.user == "Ada"
+    assert changed.entry.kind == "changed"
+    assert {(c.field, c.old, c.new) for c in changed.entry.changes} == {
+        ("area", "Organisation-wide", "Own area"),
+        ("note", created_note(mandate), "KS § 7"),
+    }
+    assert changed.mandate == "Hållbarhetsrådet: Advise – Strategy"
+    assert created.entry.kind == "created"
+
+    for page in (client.get(edit), client.get(url(organisation, "mandate_list"))):
+        html = page.content.decode()
+        assert "Organisation-wide → Own area" in html
+        assert "KS § 7" in html
+        assert "Ada" in html
+
+
+def created_note(mandate):
+    return mandate.history.earliest("history_date").note
+
+
+def test_an_empty_submission_names_the_missing_fields(client, organisation, council, admin):
+    # An empty POST is a submission, not a request for a blank form.
+    response = client.post(url(organisation, "mandate_create"), {})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("This field is required.") >= 3  # body, kind, scope
+    assert (
+        not Mandate.objects.filter(organisation=organisation, note="")
+        .exclude(body=council)
+        .exists()
+    )

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from hallbar.agenda.models import Target
-from hallbar.steering import records, services
+from hallbar.core.versions import EditConflict
+from hallbar.steering import services
 from hallbar.steering.models import Action
 from tests.factories import (
     ActionFactory,
@@ -150,7 +151,7 @@ def test_the_service_refuses_an_outdated_version_and_names_the_changes(organisat
         expected_version=opened,
     )
 
-    with pytest.raises(records.EditConflict) as refused:
+    with pytest.raises(EditConflict) as refused:
         services.action_update(
             action=Action.objects.get(pk=action.pk),
             fields={"title": "Sedan", "owner": "Gatuchef"},
@@ -197,7 +198,7 @@ def test_two_saves_at_the_same_moment_cannot_both_pass(reference_data):
                 expected_version=opened,
             )
             outcome["second"] = "saved"
-        except records.EditConflict:
+        except EditConflict:
             outcome["second"] = "refused"
         finally:
             connection.close()

@@ -35,8 +35,9 @@ def demo_mode(settings, reference_data):
 
 
 def load() -> str:
+    """Steering's part (the later apps' examples: tests/test_demo_data_all.py)."""
     out = StringIO()
-    call_command("load_demo_data", stdout=out)
+    call_command("load_demo_data", "--steering-only", stdout=out)
     return out.getvalue()
 
 

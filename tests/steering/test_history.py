@@ -9,7 +9,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from hallbar.agenda.models import Target
 from hallbar.steering import records
 from hallbar.steering.models import Action, SteeringDocument
 from tests.factories import (
@@ -356,26 +355,6 @@ def test_a_formula_typed_into_a_field_is_not_run_by_a_spreadsheet(
 
 def test_an_unknown_export_is_not_found(client, organisation, editor):
     assert client.get(url("export", organisation, name="everything")).status_code == 404
-
-
-# Conflicts (records.changes_since)
-
-
-def test_changes_since_names_the_fields_changed_meanwhile_with_both_values(
-    client, organisation, committee, plan, editor
-):
-    action = create_action(client, organisation, plan, committee)
-    opened = action.updated_at
-    edit_action(client, organisation, action, plan, committee, title="Deras titel")
-    action.refresh_from_db()
-
-    changes = records.changes_since(
-        action, opened, {"title": "Min titel", "targets": list(Target.objects.none())}
-    )
-
-    assert [(c.field, c.before, c.theirs, c.yours) for c in changes] == [
-        ("title", "Bygg cykelväg till Kolbäck", "Deras titel", "Min titel")
-    ]
 
 
 def test_a_document_with_no_history_is_still_shown(client, organisation, editor):

@@ -14,12 +14,23 @@ class Command(BaseCommand):
         "HALLBAR_DEMO=true). Idempotent: a second run changes nothing."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--steering-only",
+            action="store_true",
+            help=(
+                "Load only the organisations, the steering chain and the logins, not the "
+                "later apps' examples (indicators, analyses, the report)."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = demo_data_load()
             self.stdout.write(str(summary))
-            for loader in _later_demo_loaders():
-                self.stdout.write(str(loader()))
+            if not options["steering_only"]:
+                for loader in _later_demo_loaders():
+                    self.stdout.write(str(loader()))
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         self._write_logins()
