@@ -6,3 +6,8 @@ class EngagementConfig(AppConfig):
     name = "hallbar.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+
+    def ready(self) -> None:
+        from hallbar.engagement import sections
+
+        sections.register()

@@ -211,9 +211,7 @@ for _app in LATER_APPS:
     ACCESS.update(_app.ACCESS)
 
 # URLs whose views refuse before looking the object up (see WIRE_LOOKUP).
-ISOLATION_PENDING: dict[str, str] = dict.fromkeys(
-    ("steering:working_group_edit",),
-    WIRE_LOOKUP,
-)
+# None left in the core apps (steering:working_group_edit was wired last).
+ISOLATION_PENDING: dict[str, str] = dict.fromkeys((), WIRE_LOOKUP)
 for _app in LATER_APPS:
     ISOLATION_PENDING.update(_app.ISOLATION_PENDING)
