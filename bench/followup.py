@@ -10,11 +10,21 @@ baselines measured in the same run.
    memory under 400 MB and flat as input grows (measured in child processes at a quarter
    and the whole of the data, each its own peak).
 2. Progress for all series of the data set: at most 2× the time of reading the same
-   observations from PostgreSQL into memory.
+   observations from PostgreSQL into memory. Measured: reading every observation into
+   numpy columns, pivoting them into one (series × year) matrix and computing METHODS.md
+   §1 for every series (45,750: KPI × area × gender), against the same read alone. The
+   app's `progress_recompute` also stores each result with its inputs; its time is printed
+   for the report, not a target.
+
+Each timed part (the baseline COPY, the import, the re-import) is run three times, each
+from the same starting state, and the fastest run counts: these machines are shared, and
+the fastest run is the one least disturbed by other work, for the baseline as for the
+import.
 
 Printed for the report, not a target: the same COPY into the observation table itself,
-whose foreign keys PostgreSQL checks row by row at commit (a table made LIKE another has
-none) — the most an import into that table through one connection can reach.
+whose references to the KPI and the area are checked by its statement triggers
+(`hallbar/followup/references.py`; a table made LIKE another has none) — the most an
+import into that table through one connection can reach.
 
 Run with `make bench` (a throwaway PostgreSQL cluster, like `make test`).
 """
@@ -49,6 +59,7 @@ from hallbar.lib.progress import measure_many, series_matrix
 from hallbar.organisation.models import Organisation
 
 BASE_URL = "http://kolada.bench.invalid/v3"
+RUNS = 3  # each timed part: the fastest of this many runs counts
 PER_PAGE = 5000
 
 
@@ -124,6 +135,10 @@ def setup(kpi_count: int) -> Organisation:
         )[0]
         for n in range(KPIS)
     ]
+    # The reference load above flags every KPI its file lacks (these) as removed at the
+    # source, and the sync plan leaves removed KPIs out: a second set-up (the memory
+    # children) would otherwise import nothing.
+    Kpi.objects.filter(pk__in=[kpi.pk for kpi in kpis]).update(removed_at_source=None)
     Indicator.objects.filter(organisation=organisation).delete()
     Indicator.objects.bulk_create(
         [Indicator(organisation=organisation, kpi=kpi, target_value=80) for kpi in kpis[:kpi_count]]
@@ -200,15 +215,17 @@ def copy_baseline(
     return elapsed, rows
 
 
-def child_peak_memory(kpi_count: int) -> float:
-    """Peak RSS (MB) of a fresh process that imports `kpi_count` KPIs' data."""
+def child_peak_memory(kpi_count: int) -> tuple[float, int]:
+    """Peak RSS (MB) of a fresh process that imports `kpi_count` KPIs' data, and the
+    number of rows it imported (checked: a run that imported nothing measures nothing)."""
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(kpi_count)],
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])["peak_mb"]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured["peak_mb"], measured["rows"]
 
 
 def child(kpi_count: int) -> None:
@@ -217,9 +234,9 @@ def child(kpi_count: int) -> None:
     organisation = setup(kpi_count)
     truncate()
     with tempfile.TemporaryDirectory() as state_dir:
-        sync(organisation, kpi_count, state_dir, kolada_transport(kpi_count, keep=False))
+        result = sync(organisation, kpi_count, state_dir, kolada_transport(kpi_count, keep=False))
     truncate()
-    print(json.dumps({"peak_mb": peak_rss_kb() / 1024}))
+    print(json.dumps({"peak_mb": peak_rss_kb() / 1024, "rows": result.new}))
 
 
 def peak_rss_kb() -> int:
@@ -267,82 +284,125 @@ def read_observations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def progress_all() -> int:
+    """Read every observation, then progress (METHODS.md §1) of every series; the number
+    of series computed."""
     keys, years, values = read_observations()
     _series, year_axis, matrix = series_matrix(keys, years, values)
     batch = measure_many(year_axis, matrix, directions="positive", targets=80.0)
     return len(batch.status_names())
 
 
+def progress_recompute_stored() -> int:
+    """The app's own recompute of every indicator's series, results stored (for the report)."""
+    from hallbar.followup.status import progress_recompute
+
+    ProgressRecord.objects.all().delete()
+    return progress_recompute()
+
+
 def main() -> int:
     import tempfile
 
+    sys.stdout.reconfigure(line_buffering=True)
     migrated()
     organisation = setup(KPIS)
     truncate()
     ok = True
 
-    copy_seconds, copy_rows = copy_baseline(organisation, KPIS)
+    runs = []
+    for _ in range(RUNS):
+        runs.append(copy_baseline(organisation, KPIS))
+    copy_seconds, copy_rows = min(runs)
     print(
-        f"baseline  COPY {copy_rows:,} rows: {copy_seconds:.2f} s ({copy_rows / copy_seconds:,.0f} rows/s)"
+        f"baseline  COPY {copy_rows:,} rows into a table LIKE the observation table "
+        f"INCLUDING ALL: {copy_seconds:.2f} s, fastest of {RUNS} "
+        f"({', '.join(f'{s:.2f}' for s, _ in runs)}; {copy_rows / copy_seconds:,.0f} rows/s)"
     )
     ceiling_seconds, _ = copy_baseline(organisation, KPIS, into_observations=True)
     print(
-        f"ceiling   COPY into the observation table itself, foreign keys checked: "
+        f"ceiling   COPY into the observation table itself, references checked: "
         f"{ceiling_seconds:.2f} s (ratio {copy_seconds / ceiling_seconds:.2f}, the most an "
         "import through one connection can reach)"
     )
 
     transport = kolada_transport(KPIS)
     prepare(organisation, transport)
-    with tempfile.TemporaryDirectory() as state_dir:
-        start = time.perf_counter()
-        first = sync(organisation, KPIS, state_dir, transport)
-        import_seconds = time.perf_counter() - start
-        rows = first.new
-        print(
-            f"import    {rows:,} rows: {import_seconds:.2f} s ({rows / import_seconds:,.0f} rows/s)"
-        )
-        ok &= rows == copy_rows
-        ok &= report(
-            "import rows/s vs COPY rows/s",
-            rows / import_seconds,
-            copy_rows / copy_seconds,
-            0.5,
-            higher_is_better=True,
-        )
-
-        settle()
-        start = time.perf_counter()
-        second = sync(organisation, KPIS, state_dir, transport)
-        again_seconds = time.perf_counter() - start
-        print(
-            f"re-import {second.unchanged:,} rows: {again_seconds:.2f} s, written {second.new + second.changed + second.removed}"
-        )
-        ok &= second.new == second.changed == second.removed == 0
-        ok &= report(
-            "re-import rows/s vs COPY rows/s",
-            second.unchanged / again_seconds,
-            copy_rows / copy_seconds,
-            1.0,
-            higher_is_better=True,
-        )
+    imports, again = [], []
+    for _ in range(RUNS):
+        truncate()
+        with tempfile.TemporaryDirectory() as state_dir:
+            start = time.perf_counter()
+            first = sync(organisation, KPIS, state_dir, transport)
+            imports.append((time.perf_counter() - start, first))
+            settle()
+            start = time.perf_counter()
+            second = sync(organisation, KPIS, state_dir, transport)
+            again.append((time.perf_counter() - start, second))
+    import_seconds, first = min(imports, key=lambda run: run[0])
+    rows = first.new
+    print(
+        f"import    {rows:,} rows (new; {first.raw_responses} raw responses kept): "
+        f"{import_seconds:.2f} s, fastest of {RUNS} "
+        f"({', '.join(f'{s:.2f}' for s, _ in imports)}; {rows / import_seconds:,.0f} rows/s)"
+    )
+    ok &= all(run.new == copy_rows for _, run in imports)
+    ok &= report(
+        "import rows/s vs COPY rows/s",
+        rows / import_seconds,
+        copy_rows / copy_seconds,
+        0.5,
+        higher_is_better=True,
+    )
+    again_seconds, second = min(again, key=lambda run: run[0])
+    written = sum(run.new + run.changed + run.removed + run.raw_responses for _, run in again)
+    print(
+        f"re-import {second.unchanged:,} rows unchanged: {again_seconds:.2f} s, fastest of "
+        f"{RUNS} ({', '.join(f'{s:.2f}' for s, _ in again)}); rows and raw responses "
+        f"written in all re-imports: {written}"
+    )
+    ok &= written == 0 and all(run.unchanged == copy_rows for _, run in again)
+    ok &= report(
+        "re-import rows/s vs COPY rows/s",
+        second.unchanged / again_seconds,
+        copy_rows / copy_seconds,
+        1.0,
+        higher_is_better=True,
+    )
 
     read_seconds = best_of(3, read_observations)
     progress_seconds = best_of(3, progress_all)
+    series = progress_all()
     print(
-        f"progress  read {read_seconds:.2f} s, read + progress of all series {progress_seconds:.2f} s"
+        f"progress  reading the {copy_rows:,} observations into memory: {read_seconds:.2f} s; "
+        f"reading them and computing progress (METHODS.md §1) of all {series:,} series: "
+        f"{progress_seconds:.2f} s (fastest of 3 each)"
     )
+    ok &= series == KPIS * len(kolada_sync_plan(organisation).area_codes) * len(GENDERS)
     ok &= report(
-        "progress time vs reading the observations",
+        "progress (read + compute) time vs read time",
         progress_seconds,
         read_seconds,
         2.0,
         higher_is_better=False,
     )
+    start = time.perf_counter()
+    stored = progress_recompute_stored()
+    print(
+        f"          for the report, not a target: the app's progress_recompute of the "
+        f"organisation's {stored:,} indicator series, results stored with their inputs: "
+        f"{time.perf_counter() - start:.2f} s"
+    )
 
-    quarter = child_peak_memory(KPIS // 4)
-    whole = child_peak_memory(KPIS)
-    print(f"memory    peak {quarter:.0f} MB at a quarter of the data, {whole:.0f} MB at all of it")
+    quarter, quarter_rows = child_peak_memory(KPIS // 4)
+    whole, whole_rows = child_peak_memory(KPIS)
+    print(
+        f"memory    peak {quarter:.0f} MB importing {quarter_rows:,} rows, "
+        f"{whole:.0f} MB importing {whole_rows:,} rows"
+    )
+    imported = quarter_rows == copy_rows // KPIS * (KPIS // 4) and whole_rows == copy_rows
+    ok &= imported
+    if not imported:
+        print("FAIL  the memory runs did not import the whole data set")
     ok &= whole < 400
     print(f"{'PASS' if whole < 400 else 'FAIL'}  peak memory under 400 MB")
     flat = whole <= quarter * 1.25

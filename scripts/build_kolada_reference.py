@@ -8,6 +8,13 @@ shared/ and the repository stays small; `manage.py load_kolada_reference` reads 
   hallbar/followup/data/kolada_areas.json.gz  312 municipalities, regions and the country,
                                               3630 municipality groups with their members
   hallbar/followup/data/kolada_kpis.json.gz   6099 Kolada KPI definitions (metadata only)
+  hallbar/followup/data/kolada_values_sample.json.gz
+                                              303 real Kolada values (the whole sample:
+                                              N00945 for Stockholm, Malmö and Göteborg
+                                              2000–2020; N03702 and N03703 for Arboga and
+                                              its 7 "liknande kommuner" peers 2012–2023 and
+                                              for the three big cities 2012–2019), loaded
+                                              by the demo (`hallbar/followup/demo.py`)
 
 Sources (see shared/data/README.md §2 for provenance and derivation notes):
   * Kolada (RKA, Rådet för främjande av kommunala analyser), API v3 (api.kolada.se/v3):
@@ -17,6 +24,9 @@ Sources (see shared/data/README.md §2 for provenance and derivation notes):
     format") and written out as CSV: kolada/kolada_kpi_metadata.csv,
     kolada/kolada_municipalities.csv, kolada/kolada_municipality_groups.csv and
     kolada/kolada_municipality_group_members.csv. Kolada data is RKA's open data.
+  * The values sample: the same file's `get_values(...)` output (objects `n00945`,
+    `grp_data`, `kld_data`), kolada/kolada_values_sample.csv. Every row has gender T and
+    an empty status. It holds no value for Hallstahammar (1961) or Surahammar (1907).
   * The SKR kommungrupper are Kolada groups G92786–G92794 (sweden/skr_kommungrupper.csv);
     they are among the groups here, with their members.
 
@@ -102,6 +112,29 @@ def kpis(source: Path) -> list[dict]:
     return result
 
 
+def values_sample(source: Path, known_kpis: set[str], known_areas: set[str]) -> list[dict]:
+    """The sample's rows as Kolada v3 value rows (kpi, municipality, period, gender,
+    value, count, status); a row for an unknown KPI or area, or a duplicate, stops."""
+    result: dict[tuple[str, str, int, str], dict] = {}
+    for number, row in enumerate(read_csv(source / "kolada" / "kolada_values_sample.csv"), 2):
+        if row["kpi"] not in known_kpis or row["municipality_id"] not in known_areas:
+            raise SystemExit(f"kolada_values_sample.csv line {number}: unknown KPI or area")
+        item = {
+            "kpi": row["kpi"],
+            "municipality": row["municipality_id"],
+            "period": int(row["year"]),
+            "gender": row["gender"],
+            "value": float(row["value"]) if row["value"] not in ("", "NA") else None,
+            "count": int(row["count"]) if row["count"] not in ("", "NA") else None,
+            "status": row["status"],
+        }
+        key = (item["kpi"], item["municipality"], item["period"], item["gender"])
+        if key in result:
+            raise SystemExit(f"kolada_values_sample.csv line {number}: duplicate {key}")
+        result[key] = item
+    return [result[key] for key in sorted(result)]
+
+
 def write_gzip_json(path: Path, payload: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -128,13 +161,28 @@ def main() -> None:
         OUTPUT / "kolada_kpis.json.gz",
         {"generated_by": "scripts/build_kolada_reference.py", "source": SOURCE, "kpis": kpi_rows},
     )
+    sample_rows = values_sample(
+        args.source,
+        {kpi["id"] for kpi in kpi_rows},
+        {area["code"] for area in area_rows if area["kind"] != "group"},
+    )
+    write_gzip_json(
+        OUTPUT / "kolada_values_sample.json.gz",
+        {
+            "generated_by": "scripts/build_kolada_reference.py",
+            "source": SOURCE,
+            "fetched": "2026-03-23",
+            "values": sample_rows,
+        },
+    )
     counts: dict[str, int] = {}
     for area in area_rows:
         counts[area["kind"]] = counts.get(area["kind"], 0) + 1
     memberships = sum(len(area.get("members", [])) for area in area_rows)
     print(
         ", ".join(f"{count} {kind}" for kind, count in counts.items())
-        + f", {memberships} group memberships, {len(kpi_rows)} KPIs"
+        + f", {memberships} group memberships, {len(kpi_rows)} KPIs, "
+        f"{len(sample_rows)} sample values"
     )
 
 

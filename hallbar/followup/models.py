@@ -130,8 +130,16 @@ class Observation(models.Model):
     """One value of a KPI for an area, year and gender. A changed value on re-import
     moves the previous one to `ObservationRevision` (Kolada revises figures silently)."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="observations")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
+    # The references to the KPI and the area are checked by the database once per
+    # statement, not once per row (`db_constraint=False` and the triggers of migration
+    # 0005, `references.py`): a bulk import writes hundreds of thousands of rows, and
+    # PostgreSQL's row-by-row foreign-key checks took more time than the COPY itself.
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="observations", db_constraint=False
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="observations", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default="T")
     value = models.FloatField(_("value"), null=True, blank=True)

@@ -514,3 +514,22 @@ def test_goal_and_target_pages_with_indicators_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         html = html_of(agenda_page(client, name, **kwargs))
     assert html.count('class="badge-') >= 9
+
+
+def test_a_kpi_the_source_removed_is_flagged_on_its_page_and_keeps_its_values(client, world):
+    before = data_table(html_of(page(client, "indicator_detail", code="N00945")))
+    assert "no longer publishes" not in html_of(page(client, "indicator_detail", code="N00945"))
+
+    Kpi.objects.filter(code="N00945").update(removed_at_source="2026-03-01T00:00:00Z")
+    html = html_of(page(client, "indicator_detail", code="N00945"))
+
+    assert "The source no longer publishes this KPI; the values fetched before are kept." in html
+    assert data_table(html) == before
+
+
+def test_the_register_marks_a_kpi_the_source_removed(client, world):
+    assert "no longer published by the source" not in html_of(page(client, "indicator_list"))
+    Kpi.objects.filter(code="N00945").update(removed_at_source="2026-03-01T00:00:00Z")
+    html = html_of(page(client, "indicator_list"))
+    row = html.split("N00945", 1)[1].split("</tr>")[0]
+    assert "no longer published by the source" in row

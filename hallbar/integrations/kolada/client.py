@@ -44,6 +44,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar, overload
 
 import httpx
+import orjson
 
 from .errors import (
     KoladaError,
@@ -278,7 +279,12 @@ def _read(fetched: _Fetched, parse_page: Callable[[list[Any], str], _Parsed[T]])
 def _decode(fetched: _Fetched) -> dict[str, Any]:
     url, body = fetched.url, fetched.body
     try:
-        payload = json.loads(body)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            # orjson is strict where the standard library is lenient (NaN, integers beyond
+            # 64 bits, very deep nesting): those bodies are read, or refused, as before.
+            payload = json.loads(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and bad UTF-8 included
         raise KoladaResponseError(
             f"Kolada sent malformed JSON for GET {url}: {exc}; body starts {_snippet(body)}",

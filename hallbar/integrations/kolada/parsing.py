@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from operator import is_not
+from itertools import chain, repeat
+from operator import is_not, itemgetter, methodcaller
 from typing import Any, Literal
 
 from .errors import KoladaParseError
@@ -204,40 +205,57 @@ def parse_data_values(values: list[Any], *, url: str | None = None) -> Observati
 
 
 _NOT_NONE = partial(is_not, None)
+_KPI, _AREA, _PERIOD, _VALUES = (
+    itemgetter(key) for key in ("kpi", "municipality", "period", "values")
+)
+_GENDER = itemgetter("gender")
+_HAS_DELETED = methodcaller("__contains__", "isdeleted")
+
+
+def _field(items: list[dict[str, Any]], key: str, default: object) -> list[Any]:
+    """Each item's `key`, `default` where it is missing (Kolada usually sends them all:
+    `itemgetter` is three times quicker than `dict.get` per item)."""
+    try:
+        return list(map(itemgetter(key), items))
+    except KeyError:
+        return [item.get(key, default) for item in items]
 
 
 def _data_columns_fast(values: list[Any]) -> ObservationColumns | None:
     """`parse_data_values` for well-formed pages; None (or an exception) for anything the
-    fast checks do not cover, which sends the page through `parse_data_entry`."""
-    kpis: list[Any] = []
-    areas: list[Any] = []
-    periods: list[Any] = []
-    genders: list[Any] = []
-    numbers: list[Any] = []
-    counts: list[Any] = []
-    statuses: list[Any] = []
-    deleted: list[Any] = []
-    for entry in values:
-        kpi, area, period = entry["kpi"], entry["municipality"], entry["period"]
-        items = entry["values"]
-        if "isdeleted" in entry or type(items) is not list or not items:
-            return None  # an entry-level flag, or no values to check the entry by
-        for item in items:
-            if type(item) is not dict:
-                return None
-            kpis.append(kpi)
-            areas.append(area)
-            periods.append(period)
-            genders.append(item["gender"])
-            numbers.append(item.get("value"))
-            counts.append(item.get("count"))
-            statuses.append(item.get("status"))
-            deleted.append(item.get("isdeleted", False))
+    fast checks do not cover, which sends the page through `parse_data_entry`.
+
+    Every pass over the page is one built-in (`map`, `itemgetter`, `methodcaller`,
+    `chain`), not a Python statement per value: a page of 15,000 values costs a few
+    milliseconds. The entry's KPI, area and period are read once per entry and repeated
+    for each of its values."""
+    if set(map(type, values)) - {dict}:
+        return None
+    if any(map(_HAS_DELETED, values)):
+        return None  # an entry-level flag: entry by entry
+    entry_kpis = list(map(_KPI, values))
+    entry_areas = list(map(_AREA, values))
+    entry_periods = list(map(_PERIOD, values))
+    entry_items = list(map(_VALUES, values))
+    if set(map(type, entry_items)) - {list}:
+        return None
+    sizes = list(map(len, entry_items))
+    if not all(sizes):
+        return None  # no values to check the entry by
+    items = list(chain.from_iterable(entry_items))
+    if set(map(type, items)) - {dict}:
+        return None
+
+    genders = list(map(_GENDER, items))
+    numbers = _field(items, "value", None)
+    counts = _field(items, "count", None)
+    statuses = _field(items, "status", None)
+    deleted = _field(items, "isdeleted", False)
     # Types first: 1 == 1.0 == True in a set, so distinct values alone cannot tell them apart.
     if not (
-        set(map(type, kpis)) <= {str}
-        and set(map(type, areas)) <= {str}
-        and set(map(type, periods)) <= {int, str}
+        set(map(type, entry_kpis)) <= {str}
+        and set(map(type, entry_areas)) <= {str}
+        and set(map(type, entry_periods)) <= {int, str}
         and set(map(type, numbers)) <= {float, int, type(None)}
         and set(map(type, counts)) <= {int, type(None)}
         and set(map(type, statuses)) <= {str, type(None)}
@@ -245,11 +263,21 @@ def _data_columns_fast(values: list[Any]) -> ObservationColumns | None:
         and set(genders) <= GENDERS
     ):
         return None
-    if not all(code and code == code.strip() for code in {*kpis, *areas}):
+    if not all(code and code == code.strip() for code in {*entry_kpis, *entry_areas}):
         return None
-    years = {raw: parse_period(raw) for raw in set(periods)}
+    years = {raw: parse_period(raw) for raw in set(entry_periods)}
     if any(type(raw) is not int for raw in years):  # "2020" → 2020
-        periods = list(map(years.__getitem__, periods))
+        entry_periods = list(map(years.__getitem__, entry_periods))
+
+    uniform = min(sizes) == max(sizes) if sizes else True
+
+    def repeated(column: list[Any]) -> list[Any]:
+        if uniform:  # (usually: T, K and M for every entry) each entry's value k times
+            copies = [column] * (sizes[0] if sizes else 1)
+            return list(chain.from_iterable(zip(*copies, strict=True)))
+        return list(chain.from_iterable(map(repeat, column, sizes)))
+
+    kpis, areas, periods = repeated(entry_kpis), repeated(entry_areas), repeated(entry_periods)
     if int in set(map(type, numbers)):
         numbers = [float(n) if type(n) is int else n for n in numbers]
     if not all(map(math.isfinite, filter(_NOT_NONE, numbers))):
