@@ -6,3 +6,8 @@ class StatusAnalysisConfig(AppConfig):
     name = "hallbar.analysis.status"
     label = "status_analysis"
     verbose_name = _("Status analysis")
+
+    def ready(self) -> None:
+        from hallbar.analysis.status import sections
+
+        sections.register()

@@ -1,5 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hallbar.analysis.status import views
 
 app_name = "status_analysis"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("status-analyses/", views.analysis_list, name="analysis_list"),
+    path("status-analyses/new/", views.analysis_create, name="analysis_create"),
+    path("status-analyses/<int:pk>/", views.analysis_detail, name="analysis_detail"),
+    path("status-analyses/<int:pk>/state/", views.analysis_state, name="analysis_state"),
+    path("status-analyses/<int:pk>/changes/", views.analysis_changes, name="analysis_changes"),
+    path(
+        "status-analyses/<int:pk>/priorities/",
+        views.analysis_priorities,
+        name="analysis_priorities",
+    ),
+    path("status-analyses/<int:pk>/export/csv/", views.analysis_export, name="analysis_export"),
+    path(
+        "status-analyses/<int:pk>/targets/<target:code>/",
+        views.target_detail,
+        name="target_detail",
+    ),
+    path(
+        "status-analyses/<int:pk>/targets/<target:code>/history/",
+        views.target_history,
+        name="target_history",
+    ),
+    path(
+        "status-analyses/<int:pk>/targets/<target:code>/edit/",
+        views.target_edit,
+        name="target_edit",
+    ),
+    path(
+        "status-analyses/<int:pk>/targets/<target:code>/propose/",
+        views.target_propose,
+        name="target_propose",
+    ),
+    path("status-analyses/<int:pk>/goals/<int:number>/edit/", views.goal_edit, name="goal_edit"),
+]
