@@ -48,10 +48,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+BENCHMARKS := bench/followup.py bench/interactions.py bench/report.py
+
 ## make bench: benchmarks as ratios against baselines measured in the same run (PostgreSQL)
 bench: $(STAMP)
 	@scripts/ensure-debian-packages postgresql $(PDF_PACKAGES)
-	HALLBAR_TESTING=true scripts/with-postgres $(BIN)/python bench/followup.py
+	HALLBAR_TESTING=true scripts/with-postgres bash -c 'status=0; for script in $(BENCHMARKS); do \
+	  [ -f "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || status=1; done; exit $$status'
 
 ## make messages: refresh and compile the translation catalogues (needs gettext)
 messages: $(STAMP)

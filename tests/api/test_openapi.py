@@ -12,6 +12,9 @@ PATHS = {
     "/api/v1/organisations/{code}/actions/{action_id}",
     "/api/v1/organisations/{code}/indicators",
     "/api/v1/indicators/{code}/observations",
+    "/api/v1/organisations/{code}/matrices",
+    "/api/v1/organisations/{code}/matrices/{id}",
+    "/api/v1/organisations/{code}/reports",
 }
 
 

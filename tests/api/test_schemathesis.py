@@ -115,6 +115,9 @@ def test_generated_requests_conform_to_the_schema(api_data, wsgi_in_test_transac
         "/api/v1/organisations/{code}/actions/{action_id}",
         "/api/v1/organisations/{code}/indicators",
         "/api/v1/indicators/{code}/observations",
+        "/api/v1/organisations/{code}/matrices",
+        "/api/v1/organisations/{code}/matrices/{id}",
+        "/api/v1/organisations/{code}/reports",
     }
     for operation in found:
         # Random codes: unknown organisations and malformed input.
@@ -129,7 +132,7 @@ def test_generated_requests_conform_to_the_schema(api_data, wsgi_in_test_transac
             )
             run_generated_cases(operation, path_parameters={"code": "HH-EGEN"})
             run_generated_cases(operation, generation_mode=GenerationMode.NEGATIVE)
-        elif operation.path.endswith("/indicators"):
+        elif operation.path.endswith(("/indicators", "/matrices", "/reports")):
             # Only a code in the path: every string is valid input, none is negative.
             run_generated_cases(operation, path_parameters={"code": "1961"})
         elif "{code}" in operation.path:
