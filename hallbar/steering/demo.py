@@ -1019,6 +1019,13 @@ USERS: tuple[DemoUser, ...] = (
         "Ledamot",
         (DemoSeat(COUNCIL, MembershipRole.MEMBER, "Kommunal representant i rådet"),),
     ),
+    # Chairs ledningsgruppen: appoints working groups, reviews the sustainability report.
+    DemoUser(
+        "kommunchef",
+        "Demo",
+        "Kommunchef",
+        (DemoSeat(MANAGEMENT, MembershipRole.CHAIR, "Kommunchef"),),
+    ),
     # Keeps Hallstahammar's mandates at /o/1961/mandates/; no seat in any body.
     DemoUser("orgadmin", "Demo", "Organisationsadministratör", administers=(ORGANISATION_CODE,)),
     DemoUser(

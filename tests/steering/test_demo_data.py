@@ -20,6 +20,7 @@ DEMO_USERNAMES = [
     "handlaggare",
     "radsledamot",
     "ledamot",
+    "kommunchef",
     "orgadmin",
     "surahammar",
     "admin",
@@ -183,6 +184,7 @@ def test_the_demo_logins_sit_in_the_bodies_of_their_roles(demo_mode):
             "Representant för Region Västmanland",
         ),
         ("ledamot", "sustainability_council", "member", "Kommunal representant i rådet"),
+        ("kommunchef", "management_group", "chair", "Kommunchef"),
         ("surahammar", "analysis_group", "officer", "Analytiker, Surahammars kommun"),
     }
     assert {
