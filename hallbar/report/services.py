@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallbar.core.versions import EditConflict, changes_since_created, check_version
 from hallbar.organisation.mandates import body_may_decide
 from hallbar.organisation.models import Body, MandateScope, Organisation
 from hallbar.report import compile as report_compile
@@ -35,14 +36,6 @@ from hallbar.report.snapshot import changes_between, content_hash, make_snapshot
 
 class WorkflowError(ValidationError):
     """A step the edition's state or data does not allow; the message says why."""
-
-
-class TextConflict(Exception):
-    """The text was saved by someone else after the editor opened it."""
-
-    def __init__(self, current: SectionText) -> None:
-        super().__init__("stale section text")
-        self.current = current
 
 
 def _locked(edition: ReportEdition) -> ReportEdition:
@@ -113,8 +106,8 @@ def section_text_save(
     user: Any = None,
 ) -> SectionText:
     """Save an editor's text. `version` is the text's version the editor started from
-    (None: there was no text yet); a stale one raises `TextConflict` with what is there now,
-    so the editor's input can be kept and shown beside it."""
+    (None: there was no text yet); a stale one raises `EditConflict` with what changed
+    meanwhile (`hallbar.core.versions`), so the editor's input can be kept beside it."""
     if section not in SECTION_KEYS:
         raise WorkflowError(_("Unknown section %(key)s.") % {"key": section}, code="section")
     with transaction.atomic():
@@ -134,8 +127,13 @@ def section_text_save(
                 text_en=text_en,
                 updated_by=user,
             )
-        if version != current.version:
-            raise TextConflict(current)
+        yours = {"text": text, "text_en": text_en}
+        if version is None:  # the editor started before anyone wrote this text
+            raise EditConflict(
+                current.version,
+                changes_since_created(current, yours, field="version", names=yours),
+            )
+        check_version(current, version, yours, field="version", names=yours)
         current.text, current.text_en = text, text_en
         current.version += 1
         current.updated_by = user

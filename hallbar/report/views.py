@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hallbar.core.forms import show_edit_conflict
+from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 from hallbar.organisation.models import Body, BodyKind
 from hallbar.organisation.permissions import report_reviewing_bodies
@@ -225,7 +227,6 @@ def section_text(request: HttpRequest, org_code: str, pk: int, section: str) -> 
         "version": current.version if current else 0,
     }
     form = SectionTextForm(request.POST if request.method == "POST" else None, initial=initial)
-    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.section_text_save(
@@ -236,13 +237,10 @@ def section_text(request: HttpRequest, org_code: str, pk: int, section: str) -> 
                 version=form.cleaned_data["version"] or None,
                 user=request.user,
             )
-        except services.TextConflict as stale:
-            conflict = stale.current
-            data = form.data.copy()
-            data["version"] = str(conflict.version)
-            form = SectionTextForm(data, initial=initial)
-            form.is_valid()
-            form.add_error(None, _("Your text is not saved yet: see the text saved meanwhile."))
+        except EditConflict as stale:
+            show_edit_conflict(
+                form, stale, message=_("Your text is not saved yet: see the text saved meanwhile.")
+            )
         except ValidationError as error:
             form.add_error(None, _refusal_message(error))
         else:
@@ -254,7 +252,6 @@ def section_text(request: HttpRequest, org_code: str, pk: int, section: str) -> 
         {
             "organisation": granted.organisation,
             "form": form,
-            "conflict": conflict,
             "heading": _("Text: %(section)s") % {"section": BY_KEY[section].display_title},
             "intro": str(BY_KEY[section].help or ""),
             "cancel_url": _detail_url(edition),
