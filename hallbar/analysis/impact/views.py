@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hallbar.analysis.impact import charts, selectors, services
@@ -251,7 +252,11 @@ def case_assess(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
             if detection.created:
                 messages.warning(
                     request,
-                    _("The assessment raised %(count)s goal conflicts to weigh.")
+                    ngettext(
+                        "The assessment raised %(count)s goal conflict to weigh.",
+                        "The assessment raised %(count)s goal conflicts to weigh.",
+                        len(detection.created),
+                    )
                     % {"count": len(detection.created)},
                 )
             return redirect(_url("case_detail", organisation, pk=case.pk))

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from hallbar.agenda.models import Goal
@@ -73,7 +74,9 @@ def matrix_create(request: HttpRequest, org_code: str) -> HttpResponse:
     organisation = granted.organisation
     prioritised, has_prioritised = services.prioritised_targets_of(organisation)
     form = MatrixCreateForm(
-        request.POST or None, organisation=organisation, has_prioritised=has_prioritised
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        has_prioritised=has_prioritised,
     )
     if request.method == "POST" and access.write_allowed(
         request, granted, "interactions.add_matrix", form
@@ -144,7 +147,7 @@ def matrix_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         "source": matrix.source,
         "version": matrix.version,
     }
-    form = MatrixEditForm(request.POST or None, initial=initial)
+    form = MatrixEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -299,7 +302,7 @@ def cell_edit(
         initial.update(
             score=current.score, rationale=current.rationale, confidence=current.confidence
         )
-    form = CellForm(request.POST or None, initial=initial)
+    form = CellForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -485,13 +488,17 @@ def _import_errors(form, errors: list[str]) -> None:
     for error in errors[:50]:
         form.add_error("file", error)
     if len(errors) > 50:
-        form.add_error("file", _("… and %(n)s more problems.") % {"n": len(errors) - 50})
+        more = len(errors) - 50
+        form.add_error(
+            "file",
+            ngettext("… and %(n)s more problem.", "… and %(n)s more problems.", more) % {"n": more},
+        )
 
 
 @require_http_methods(["GET", "POST"])
 def matrix_import_new(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.add_matrix")
-    form = ImportNewForm(request.POST or None, request.FILES or None)
+    form = ImportNewForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         parsed = csv_io.parse_cells(form.cleaned_data["file"].read())
         if parsed.errors:
@@ -533,7 +540,7 @@ def matrix_import_new(request: HttpRequest, org_code: str) -> HttpResponse:
 def matrix_import(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.change_matrix", lookup=_matrix(pk))
     matrix: InteractionMatrix = granted.obj
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         allowed = {t.code for t in selectors.matrix_targets(matrix, granted.organisation)}
         parsed = csv_io.parse_cells(form.cleaned_data["file"].read(), allowed=allowed)

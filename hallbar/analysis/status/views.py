@@ -99,7 +99,9 @@ def analysis_list(request: HttpRequest, org_code: str) -> HttpResponse:
 def analysis_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, CHANGE)
     organisation = granted.organisation
-    form = AnalysisCreateForm(request.POST or None, initial={"year": default_year()})
+    form = AnalysisCreateForm(
+        request.POST if request.method == "POST" else None, initial={"year": default_year()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             analysis = services.analysis_create(
@@ -171,7 +173,8 @@ def analysis_state(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
     granted = access.require(request, org_code, CHANGE, lookup=_analysis(pk))
     analysis: StatusAnalysis = granted.obj
     form = AnalysisStateForm(
-        request.POST or None, initial={"version": analysis.version, "summary": analysis.summary}
+        request.POST if request.method == "POST" else None,
+        initial={"version": analysis.version, "summary": analysis.summary},
     )
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
@@ -373,7 +376,7 @@ def target_propose(request: HttpRequest, org_code: str, pk: int, code: str) -> H
     granted = access.require(request, org_code, "status_analysis.propose", lookup=_analysis(pk))
     analysis: StatusAnalysis = granted.obj
     assessment = _target_or_404(analysis, code)
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_submit(
@@ -410,7 +413,7 @@ def goal_edit(request: HttpRequest, org_code: str, pk: int, number: int) -> Http
         raise Http404(_("Agenda 2030 has no goal %(number)s.") % {"number": number})
     goal: Goal = goal_assessment.goal
     form = GoalTextForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"text": goal_assessment.text, "version": goal_assessment.version},
     )
     if request.method == "POST" and form.is_valid():
