@@ -6,3 +6,8 @@ class ImpactConfig(AppConfig):
     name = "hallbar.analysis.impact"
     label = "impact"
     verbose_name = _("Impact assessment")
+
+    def ready(self) -> None:
+        from hallbar.analysis.impact import signals
+
+        signals.connect()

@@ -234,7 +234,8 @@ def _rule_b(
     from hallbar.analysis.interactions.selectors import counteracted_targets, current_matrix
     from hallbar.analysis.status.selectors import prioritised_targets
 
-    matrix = current_matrix(organisation)
+    # The published matrix: a half-scored draft version raises nothing.
+    matrix = current_matrix(organisation, published_only=True)
     if matrix is None:
         return result
     prioritised = set(prioritised_targets(organisation).values_list("pk", flat=True))

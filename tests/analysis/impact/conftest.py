@@ -30,15 +30,17 @@ def targets(*codes: str) -> list[Target]:
     return [found[code] for code in codes]
 
 
-def matrix(world: World, cells: list[tuple[str, str, int, str]]):
-    """A new (and so current) version of the organisation's interaction matrix."""
+def matrix(world: World, cells: list[tuple[str, str, int, str]], *, publish: bool = True):
+    """A new (and so current) version of the organisation's interaction matrix, published
+    unless `publish` is False (rule b reads the published version only)."""
     codes = sorted({code for cell in cells for code in cell[:2]})
-    return interaction_services.matrix_create(
+    version = interaction_services.matrix_create(
         organisation=world.organisation,
         title="Testmatris",
         targets=targets(*codes),
         cells=[interaction_services.CellInput(*cell) for cell in cells],
     )
+    return interaction_services.matrix_publish(matrix=version) if publish else version
 
 
 def prioritise(world: World, *codes: str, year: int = 2026) -> StatusAnalysis:

@@ -192,7 +192,7 @@ def test_saving_an_assessment_raises_and_shows_the_conflict(world, client_for):
     assert response.redirect_chain[-1][0] == url("case_detail", pk=case.pk)
     conflict = GoalConflict.objects.get(case=case)
     assert conflict.title in response.content.decode()
-    assert "raised 1 goal conflicts" in response.content.decode()
+    assert "raised 1 goal conflict to weigh" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,16 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from hallbar.analysis.impact import conflicts as detection
 from hallbar.analysis.impact import services
 from hallbar.analysis.impact.models import ConflictOrigin, ConflictStatus, GoalConflict
+from hallbar.analysis.interactions import services as interaction_services
+from hallbar.steering import services as steering_services
 from tests.analysis.impact.conftest import assess, make_case, matrix, prioritise, targets
 from tests.factories import ActionFactory
+from tests.personas import COMMITTEE_OFFICER
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +156,11 @@ def test_the_command_detects_for_actions_and_is_idempotent(world, capsys):
     action = world.objects["action_tn"]
     action.targets.set(targets("7.2"))
 
-    call_command("detect_conflicts", organisation="1961")
-    assert "1 conflicts raised" in capsys.readouterr().out
-    call_command("detect_conflicts", organisation="1961")
-    assert "0 conflicts raised" in capsys.readouterr().out
+    with translation.override("en"):
+        call_command("detect_conflicts", organisation="1961")
+        assert "1 conflicts raised" in capsys.readouterr().out
+        call_command("detect_conflicts", organisation="1961")
+        assert "0 conflicts raised" in capsys.readouterr().out
     assert GoalConflict.objects.filter(action=action).count() == 1
 
 
@@ -164,3 +169,43 @@ def test_the_command_refuses_an_unknown_organisation(world):
 
     with pytest.raises(CommandError, match="9999"):
         call_command("detect_conflicts", organisation="9999")
+
+
+def test_saving_an_action_through_steering_raises_the_conflict(
+    world, django_capture_on_commit_callbacks
+):
+    matrix(world, [("7.2", "6.6", -2, "Vattenkraft påverkar vattenmiljön.")])
+    prioritise(world, "6.6")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action = steering_services.action_create(
+            organisation=world.organisation,
+            created_by=world.users[COMMITTEE_OFFICER],
+            fields={
+                "title": "Ny turbin i vattenkraftverket",
+                "body": world.bodies["tn"],
+                "plan": world.objects["plan_tn"],
+                "owner": "Teknisk chef",
+            },
+            targets=targets("7.2"),
+        )
+
+    [conflict] = GoalConflict.objects.filter(action=action)
+    assert _codes(conflict) == {"7.2", "6.6"}
+    # Saving again changes nothing: the conflict is not raised twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        steering_services.action_update(
+            action=action, fields={"title": action.title}, targets=targets("7.2")
+        )
+    assert GoalConflict.objects.filter(action=action).count() == 1
+
+
+def test_a_draft_matrix_raises_no_conflict_until_it_is_published(world):
+    draft = matrix(world, [("13.2", "2.2", -3, "Utkast, ej publicerat.")], publish=False)
+    prioritise(world, "2.2")
+    case = make_case(world)
+    assert assess(case, ("13.2", "2")).created == []
+
+    interaction_services.matrix_publish(matrix=draft)
+    [conflict] = detection.detect_for_case(case).created
+    assert _codes(conflict) == {"13.2", "2.2"}
