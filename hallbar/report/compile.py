@@ -979,6 +979,7 @@ def _goal_section(
             "period": " – ".join(d.isoformat() if d else "…" for d in (action.start, action.end)),
             "targets": g.action_targets.get(action.pk, []),
             "description": action.description,
+            "result": action.result,
         }
         for action in actions
     ]
@@ -991,8 +992,12 @@ def _goal_section(
                 ("body", _("Body")),
                 ("status", _("Status")),
                 ("planned_cost", _("Planned cost (SEK)")),
+                ("result", _("Result")),
             ],
-            [[a["title"], a["body"], a["status_label"], a["planned_cost"]] for a in action_rows],
+            [
+                [a["title"], a["body"], a["status_label"], a["planned_cost"], a["result"]]
+                for a in action_rows
+            ],
         )
     goal_analysis = analysis["goals"].get(goal.number, {})
     return {

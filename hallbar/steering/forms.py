@@ -351,12 +351,14 @@ class ActionForm(SteeringFormMixin, forms.ModelForm):
             "end",
             "planned_cost",
             "status",
+            "result",
             "local_goals",
         ]
         widgets = {
             "start": DateInput,
             "end": DateInput,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "result": forms.Textarea(attrs={"rows": 4}),
             "local_goals": forms.CheckboxSelectMultiple,
         }
 

@@ -438,6 +438,11 @@ class Action(SoftDeleteModel):
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
+    result = models.TextField(
+        _("result"),
+        blank=True,
+        help_text=_("What the action has achieved so far: outputs, effects, lessons."),
+    )
     targets = models.ManyToManyField(
         "agenda.Target", blank=True, related_name="actions", verbose_name=_("targets")
     )

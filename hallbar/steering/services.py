@@ -62,6 +62,7 @@ ACTION_FIELDS = (
     "end",
     "planned_cost",
     "status",
+    "result",
 )
 # Foreign keys to tenant-owned rows: each must belong to the row's own organisation.
 _TENANT_REFERENCES = {

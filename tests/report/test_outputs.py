@@ -4,6 +4,7 @@ open data (every figure as CSV and JSON; indicator series in the Open SDG layout
 content hash and edition number on all three."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import itertools
@@ -20,8 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from hallbar.agenda.models import Target
 from hallbar.followup.models import Area, Observation
 from hallbar.report import services
+from tests.factories import ActionFactory, SteeringDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +186,34 @@ def test_a_published_page_is_served_from_the_snapshot_with_constant_queries(sett
         return len(captured)
 
     assert queries(small) == queries(large)
+
+
+def test_an_actions_result_is_reported_under_its_goal(setting, draft, client):
+    plan = SteeringDocumentFactory(
+        organisation=setting.organisation,
+        status="decided",
+        decision_date=dt.date(2024, 11, 20),
+        decided_by=setting.bodies["ks"],
+        level="strategy",
+    )
+    action = ActionFactory(
+        organisation=setting.organisation,
+        title="Gång- och cykelväg till Kolbäck",
+        plan=plan,
+        body=setting.bodies["tn"],
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        result="1,2 km cykelväg byggd; 300 fler cykelresor per dag.",
+    )
+    action.targets.set(Target.objects.agenda2030().filter(code="11.2"))
+
+    edition = setting.published(draft)
+
+    page = client.get(
+        reverse(
+            "report:edition_detail",
+            kwargs={"org_code": setting.organisation.code, "pk": edition.pk},
+        )
+    ).content.decode()
+    assert "Gång- och cykelväg till Kolbäck" in page
+    assert "1,2 km cykelväg byggd; 300 fler cykelresor per dag." in page

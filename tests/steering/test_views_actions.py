@@ -391,3 +391,14 @@ def test_editing_another_organisations_action_is_not_found(
     foreign = ActionFactory(organisation=other_organisation)
 
     assert client.get(url("action_edit", organisation, pk=foreign.pk)).status_code == 404
+
+
+def test_the_result_of_an_action_is_recorded_and_shown(
+    client, organisation, committee, plan, editor
+):
+    result = "1,2 km cykelväg byggd; 300 fler cykelresor per dag enligt mätningen."
+    client.post(url("action_create", organisation), form_data(plan, committee, result=result))
+
+    action = Action.objects.get()
+    assert action.result == result
+    assert result in client.get(url("action_detail", organisation, pk=action.pk)).content.decode()
