@@ -40,7 +40,7 @@ lint: $(STAMP)
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	HALLBAR_TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY=lint-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  ALLOWED_HOSTS=hallbar.example.se $(BIN)/python manage.py check --deploy --fail-level WARNING
 
