@@ -7,25 +7,18 @@ session) see every edition, drafts included. A published edition carries its con
 """
 
 import datetime as dt
-import re
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Path, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 
+from hallbar.api.organisations import _CODE_PARAM, _get_organisation
 from hallbar.api.schemas import Message
 from hallbar.organisation import access
-from hallbar.organisation.models import Organisation
 from hallbar.report.models import EditionStatus
 from hallbar.report.selectors import editions_visible
 
 router = Router(tags=["Reports"])
-
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
-_CODE_PARAM = Path(
-    description="The organisation's four-digit municipality code, e.g. 1961.", examples=["1961"]
-)
 
 
 class ReportUrls(Schema):
@@ -57,15 +50,6 @@ class ReportEditionOut(Schema):
     urls: ReportUrls
 
 
-def _organisation(code: str) -> Organisation:
-    organisation = None
-    if _FOUR_DIGITS.fullmatch(code):
-        organisation = Organisation.objects.filter(code=code).first()
-    if organisation is None:
-        raise HttpError(404, f"Unknown organisation code: {code[:40]!r}.")
-    return organisation
-
-
 @router.get(
     "/{code}/reports",
     response={200: list[ReportEditionOut], 404: Message},
@@ -76,7 +60,7 @@ def organisation_reports(request: HttpRequest, code: str = _CODE_PARAM) -> list[
     """Every edition of the organisation's sustainability reports (hållbarhetsbokslut),
     newest year first. Anonymous readers see published editions only; the organisation's
     own signed-in readers see drafts too."""
-    organisation = _organisation(code)
+    organisation = _get_organisation(code)
     include_drafts = access.actor_for(request, organisation).sees_drafts
     editions = editions_visible(organisation=organisation, include_drafts=include_drafts)
     editions = editions.select_related("corrects").defer("corrects__snapshot")

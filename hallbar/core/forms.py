@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.core.versions import EditConflict, changes_since, version_token
@@ -21,6 +22,12 @@ EDIT_CONFLICT_MESSAGE = _(
     "yours, or cancel."
 )
 OUT_OF_DATE_MESSAGE = _("The form is out of date. Reload the page and enter your changes again.")
+
+
+def submitted(request: HttpRequest) -> Any:
+    """A form's data: the POST when there is one, even empty (then every required
+    field is named as missing), else None for a blank form."""
+    return request.POST if request.method == "POST" else None
 
 
 def show_edit_conflict(

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hallbar.core.forms import submitted
 from hallbar.engagement import selectors, services, subjects
 from hallbar.engagement.forms import CommentForm, ProposalForm, RespondForm
 from hallbar.engagement.models import Proposal, ProposalStatus
@@ -93,7 +94,7 @@ def proposal_create(request: HttpRequest, org_code: str) -> HttpResponse:
         if values:
             initial["proposed_values"] = json.dumps(values, ensure_ascii=False)
     form = ProposalForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         organisation=organisation,
         user=request.user,
         initial=initial,
@@ -179,7 +180,7 @@ def proposal_respond(request: HttpRequest, org_code: str, pk: int) -> HttpRespon
     )
     organisation, proposal = granted.organisation, granted.obj
     form = RespondForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial={
             "version": proposal.version,
             "status": proposal.status if proposal.status != ProposalStatus.SUBMITTED else None,
@@ -231,7 +232,7 @@ def comment_create(request: HttpRequest, org_code: str, kind: str, pk: int) -> H
         request, org_code, "engagement.comment", lookup=_subject_lookup(kind, pk)
     )
     organisation, subject = granted.organisation, granted.obj
-    form = CommentForm(request.POST if request.method == "POST" else None)
+    form = CommentForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         services.comment_add(request.user, subject, form.cleaned_data["text"])
         messages.success(request, _("Your comment was saved."))

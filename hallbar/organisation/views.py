@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hallbar.core.forms import submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access, services
 from hallbar.organisation.forms import MandateForm
@@ -19,12 +20,6 @@ from hallbar.organisation.models import Body, Mandate, Organisation
 from hallbar.organisation.selectors import mandate_history
 
 MANDATE_HISTORY_SHOWN = 50
-
-
-def _submitted(request: HttpRequest):
-    """The form's data: the POST when there is one, even empty (then every required
-    field is named as missing), else None for a blank form."""
-    return request.POST if request.method == "POST" else None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -84,7 +79,7 @@ def mandate_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "organisation.change_mandates")
     organisation = granted.organisation
     initial = {"body": request.GET["body"]} if request.GET.get("body", "").isdigit() else {}
-    form = MandateForm(_submitted(request), organisation=organisation, initial=initial)
+    form = MandateForm(submitted(request), organisation=organisation, initial=initial)
     if request.method == "POST" and access.write_allowed(
         request, granted, "organisation.change_mandates", form
     ):
@@ -108,7 +103,7 @@ def mandate_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         request, org_code, "organisation.change_mandates", lookup=_mandate_lookup(pk)
     )
     organisation, mandate = granted.organisation, granted.obj
-    form = MandateForm(_submitted(request), instance=mandate, organisation=organisation)
+    form = MandateForm(submitted(request), instance=mandate, organisation=organisation)
     if request.method == "POST" and access.write_allowed(
         request, granted, "organisation.change_mandates", form
     ):

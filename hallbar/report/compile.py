@@ -120,7 +120,9 @@ def gather(organisation: Organisation, year: int) -> Gathered:
     }
 
     indicators = _gather_indicators(organisation, year, targets, goal_number)
-    actions, action_goals, action_targets = _gather_actions(organisation, year, targets)
+    actions, action_goals, action_targets = _gather_actions(
+        organisation, year, targets, goal_number
+    )
 
     documents = list(
         documents_visible(organisation=organisation, include_drafts=False)
@@ -306,7 +308,12 @@ def _relative_positions(
     return result
 
 
-def _gather_actions(organisation: Organisation, year: int, targets: Mapping[int, Target]):
+def _gather_actions(
+    organisation: Organisation,
+    year: int,
+    targets: Mapping[int, Target],
+    goal_number: Mapping[int, int],
+):
     goal_of_target = {pk: target.goal_id for pk, target in targets.items()}
     actions = [
         action
@@ -316,17 +323,11 @@ def _gather_actions(organisation: Organisation, year: int, targets: Mapping[int,
         .order_by("title", "pk")
         if _year_overlaps(action, year)
     ]
-    goal_numbers = {
-        goal.pk: goal.number
-        for goal in Goal.objects.filter(
-            goal_set__code=AGENDA_2030, goal_set__organisation__isnull=True
-        ).only("id", "number")
-    }
     action_goals: dict[int, set[int]] = {}
     action_targets: dict[int, list[str]] = {}
     for action in actions:
         linked = [t for t in action.targets.all() if t.pk in goal_of_target]
-        action_goals[action.pk] = {goal_numbers[goal_of_target[t.pk]] for t in linked}
+        action_goals[action.pk] = {goal_number[goal_of_target[t.pk]] for t in linked}
         action_targets[action.pk] = sorted(t.code for t in linked)
     return actions, action_goals, action_targets
 
@@ -1111,35 +1112,36 @@ def _resources(
         known = [a.planned_cost for a in actions if a.planned_cost is not None]
         return float(sum(known, Decimal(0))), len(actions), len(actions) - len(known)
 
-    goal_rows = []
-    for goal in g.goals:
-        total, count, unknown = cost(actions_by_goal.get(goal.number, ()))
-        goal_rows.append(
-            {
-                "number": goal.number,
-                "dimension": goal.dimension or "",
-                "actions": count,
-                "cost": total,
-                "cost_text": _money(total),
-                "cost_unknown": unknown,
-                **movement(indicators_by_goal.get(goal.number, ())),
-            }
-        )
+    def row_values(actions: Iterable[Action], indicators: Iterable[IndicatorData]):
+        total, count, unknown = cost(actions)
+        return {
+            "actions": count,
+            "cost": total,
+            "cost_text": _money(total),
+            "cost_unknown": unknown,
+            **movement(indicators),
+        }
+
+    goal_rows = [
+        {
+            "number": goal.number,
+            "dimension": goal.dimension or "",
+            **row_values(
+                actions_by_goal.get(goal.number, ()), indicators_by_goal.get(goal.number, ())
+            ),
+        }
+        for goal in g.goals
+    ]
     dimension_rows = []
     for code in DIMENSION_ORDER:
         numbers = {goal.number for goal in g.goals if (goal.dimension or "") == code}
         actions = {a.pk: a for n in numbers for a in actions_by_goal.get(n, ())}
         indicators = {d.indicator.pk: d for n in numbers for d in indicators_by_goal.get(n, ())}
-        total, count, unknown = cost(actions.values())
         dimension_rows.append(
             {
                 "code": str(code) or "partnership",
                 "label": str(Dimension(code).label) if code else _("All three dimensions"),
-                "actions": count,
-                "cost": total,
-                "cost_text": _money(total),
-                "cost_unknown": unknown,
-                **movement(indicators.values()),
+                **row_values(actions.values(), indicators.values()),
             }
         )
     columns = [
@@ -1164,7 +1166,7 @@ def _resources(
         [("dimension", _("Dimension")), *columns],
         [[row["label"]] + [row[key] for key, _label in columns] for row in dimension_rows],
     )
-    total, count, unknown = cost(g.actions)
+    total, count, _unknown = cost(g.actions)
     return {
         "goals": goal_rows,
         "dimensions": dimension_rows,

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallbar.core.versions import EditConflict, changes_since_created, check_version
 from hallbar.organisation.mandates import body_may_decide
@@ -46,18 +47,49 @@ def _locked(edition: ReportEdition) -> ReportEdition:
     )
 
 
+# Per workflow step: (refusal on a published edition, refusal in another status). Whole
+# sentences, so each translates on its own.
+_REFUSALS = {
+    "edit": (
+        gettext_lazy(
+            "Edition %(number)s is published and frozen: its texts can no longer be edited."
+        ),
+        gettext_lazy("The texts cannot be edited while the edition is “%(status)s”."),
+    ),
+    "ready": (
+        gettext_lazy(
+            "Edition %(number)s is published and frozen: it can no longer be marked ready for review."
+        ),
+        gettext_lazy("The edition cannot be marked ready for review while it is “%(status)s”."),
+    ),
+    "return": (
+        gettext_lazy(
+            "Edition %(number)s is published and frozen: it can no longer return to draft."
+        ),
+        gettext_lazy("The edition cannot return to draft while it is “%(status)s”."),
+    ),
+    "review": (
+        gettext_lazy(
+            "Edition %(number)s is published and frozen: it can no longer be marked reviewed."
+        ),
+        gettext_lazy("The edition cannot be marked reviewed while it is “%(status)s”."),
+    ),
+    "decide": (
+        gettext_lazy(
+            "Edition %(number)s is published and frozen: a decision can no longer be recorded."
+        ),
+        gettext_lazy("The decision cannot be recorded while the edition is “%(status)s”."),
+    ),
+}
+
+
 def _require_status(edition: ReportEdition, *allowed: str, action: str) -> None:
+    frozen, wrong_status = _REFUSALS[action]
     if edition.status == EditionStatus.PUBLISHED:
-        raise FrozenEditionError(
-            _("Edition %(number)s is published and frozen: %(action)s is no longer possible.")
-            % {"number": edition.number, "action": action},
-            code="frozen",
-        )
+        raise FrozenEditionError(str(frozen) % {"number": edition.number}, code="frozen")
     if edition.status not in allowed:
         raise WorkflowError(
-            _("%(action)s is not possible while the edition is “%(status)s”.")
-            % {"action": action, "status": edition.get_status_display()},
-            code="wrong_status",
+            str(wrong_status) % {"status": edition.get_status_display()}, code="wrong_status"
         )
 
 
@@ -112,7 +144,7 @@ def section_text_save(
         raise WorkflowError(_("Unknown section %(key)s.") % {"key": section}, code="section")
     with transaction.atomic():
         edition = _locked(edition)
-        _require_status(edition, EditionStatus.DRAFT, action=_("Editing texts"))
+        _require_status(edition, EditionStatus.DRAFT, action="edit")
         current = (
             SectionText.objects.select_for_update().filter(edition=edition, section=section).first()
         )
@@ -195,7 +227,7 @@ def comment_resolve(*, comment: SectionComment, user: Any) -> SectionComment:
 def edition_mark_ready(*, edition: ReportEdition, user: Any) -> ReportEdition:
     with transaction.atomic():
         edition = _locked(edition)
-        _require_status(edition, EditionStatus.DRAFT, action=_("Marking ready for review"))
+        _require_status(edition, EditionStatus.DRAFT, action="ready")
         missing = missing_required(edition)
         if missing:
             raise WorkflowError(
@@ -217,7 +249,7 @@ def edition_return_to_draft(*, edition: ReportEdition, user: Any) -> ReportEditi
             edition,
             EditionStatus.READY_FOR_REVIEW,
             EditionStatus.REVIEWED,
-            action=_("Returning to draft"),
+            action="return",
         )
         edition.status = EditionStatus.DRAFT
         edition.ready_at = edition.ready_by = None
@@ -231,7 +263,7 @@ def edition_mark_reviewed(*, edition: ReportEdition, user: Any, body: Body) -> R
     """Ledningsgruppen's review (`body`: the management group the reviewer sits in)."""
     with transaction.atomic():
         edition = _locked(edition)
-        _require_status(edition, EditionStatus.READY_FOR_REVIEW, action=_("Marking reviewed"))
+        _require_status(edition, EditionStatus.READY_FOR_REVIEW, action="review")
         if body.organisation_id != edition.organisation_id:
             raise WorkflowError(_("Choose one of your organisation's own bodies."))
         edition.status = EditionStatus.REVIEWED
@@ -253,7 +285,7 @@ def edition_record_decision(
     sustainability report."""
     with transaction.atomic():
         edition = _locked(edition)
-        _require_status(edition, EditionStatus.REVIEWED, action=_("Recording the decision"))
+        _require_status(edition, EditionStatus.REVIEWED, action="decide")
         if body.organisation_id != edition.organisation_id:
             raise WorkflowError({"decided_by": _("Choose one of your organisation's own bodies.")})
         if not body_may_decide(body, MandateScope.REPORT):

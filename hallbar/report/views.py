@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hallbar.core.forms import show_edit_conflict
+from hallbar.core.forms import show_edit_conflict, submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 from hallbar.organisation.models import Body, BodyKind
@@ -188,7 +188,7 @@ def edition_data(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
 def report_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "report.edit")
     organisation = granted.organisation
-    form = ReportCreateForm(request.POST if request.method == "POST" else None)
+    form = ReportCreateForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             edition = services.report_create(
@@ -226,7 +226,7 @@ def section_text(request: HttpRequest, org_code: str, pk: int, section: str) -> 
         "text_en": current.text_en if current else "",
         "version": current.version if current else 0,
     }
-    form = SectionTextForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = SectionTextForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.section_text_save(
@@ -341,9 +341,7 @@ def edition_step(request: HttpRequest, org_code: str, pk: int, step: str) -> Htt
 def edition_decide(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "report.record_decision", lookup=_edition(pk))
     edition: ReportEdition = granted.obj
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, organisation=granted.organisation
-    )
+    form = DecisionForm(submitted(request), organisation=granted.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.edition_record_decision(
@@ -378,7 +376,7 @@ def edition_decide(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
 def edition_correct(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "report.edit", lookup=_edition(pk))
     edition: ReportEdition = granted.obj
-    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    form = CorrectionForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             new = services.edition_correct(

@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.agenda.models import Dimension, Goal, GoalSet, GoalSetKind, LocalisedText, Target
-from hallbar.core.forms import EDIT_CONFLICT_MESSAGE as EDIT_CONFLICT_MESSAGE
 from hallbar.core.forms import VersionedFormMixin
 from hallbar.organisation.models import Body, BodyKind, Organisation
 from hallbar.steering.models import (
@@ -112,7 +111,7 @@ class DateInput(forms.DateInput):
 GROUPED_CHECKBOXES_TEMPLATE = "steering/widgets/grouped_checkboxes.html"
 
 
-def _limit_to_bodies(field: forms.Field, organisation: Organisation) -> None:
+def limit_to_bodies(field: forms.Field, organisation: Organisation) -> None:
     """Offer only the organisation's bodies, by full name: "KF" alone is not for everyone."""
     field.queryset = Body.objects.for_organisation(organisation).order_by("name")
     field.label_from_instance = _body_label
@@ -204,7 +203,7 @@ class SteeringDocumentForm(SteeringFormMixin, forms.ModelForm):
         # The model's own rules (clean()) compare related rows with it.
         self.instance.organisation = organisation
         for name in ("decided_by", "responsible_body", "applies_to"):
-            _limit_to_bodies(self.fields[name], organisation)
+            limit_to_bodies(self.fields[name], organisation)
         parents = SteeringDocument.objects.for_organisation(organisation).order_by(
             DOCUMENT_LEVEL_ORDER, "title"
         )
@@ -282,7 +281,7 @@ class LocalGoalForm(SteeringFormMixin, forms.ModelForm):
         self.organisation = organisation
         # The model's own rules (clean()) compare related rows with it.
         self.instance.organisation = organisation
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
         self.fields["document"].queryset = SteeringDocument.objects.for_organisation(
             organisation
         ).order_by(DOCUMENT_LEVEL_ORDER, "title")
@@ -379,7 +378,7 @@ class ActionForm(SteeringFormMixin, forms.ModelForm):
             SteeringDocument.objects.for_organisation(organisation).filter(plans).order_by("title")
         )
         self.fields["plan"].help_text = _("The action plan the action belongs to.")
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
         self.fields["local_goals"].queryset = LocalGoal.objects.for_organisation(
             organisation
         ).order_by(GOAL_LEVEL_ORDER, "title")
@@ -441,7 +440,7 @@ class DocumentFilterForm(FilterForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
 
 
 class TargetFilterField(forms.CharField):
@@ -475,7 +474,7 @@ class GoalFilterForm(FilterForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
 
 
 class ActionFilterForm(FilterForm):
@@ -497,7 +496,7 @@ class ActionFilterForm(FilterForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
         self.fields["plan"].queryset = (
             SteeringDocument.objects.for_organisation(organisation)
             .filter(Q(level=DocumentLevel.ACTION_PLAN) | Q(actions__isnull=False))
@@ -566,7 +565,7 @@ class WorkingGroupForm(SteeringFormMixin, forms.ModelForm):
         # The model's own rules (clean()) compare related rows with it.
         self.instance.organisation = organisation
         appointed_by = self.fields["appointed_by"]
-        _limit_to_bodies(appointed_by, organisation)
+        limit_to_bodies(appointed_by, organisation)
         appointed_by.queryset = appointed_by.queryset.filter(kind=BodyKind.MANAGEMENT_GROUP)
         appointed_by.help_text = _("Working groups are appointed by the management group.")
         if appointed_by.queryset.count() == 1:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hallbar.core.forms import submitted
 from hallbar.core.history import user_label
 from hallbar.core.versions import EditConflict, version_token
 from hallbar.organisation.access import actor_for, can_edit, require
@@ -111,7 +112,7 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
     organisation, obj = granted.organisation, granted.obj
     detail_url = _url(f"steering:{kind}_detail", organisation, pk=pk)
     form = DeleteConfirmForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial={"version": version_token(obj.updated_at)},
     )
     conflict = None

@@ -4,8 +4,7 @@
   read by `hallbar.core.history` as entries of who, when and which fields changed from
   what to what, links (targets, bodies, goals, members) included. The "History" page
   and the CSV/JSON exports show the same entries.
-- Edit conflicts: `hallbar.core.versions` (re-exported here for code written against
-  the old place; import them from core).
+- Edit conflicts: `hallbar.core.versions`.
 - Delete: soft where the object was ever a public record (decided, or an action under
   a decided plan), hard only for drafts that never were; refused while other records
   depend on it. A soft delete can be undone (`record_restore`).
@@ -30,22 +29,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from hallbar.core import history
-from hallbar.core.history import (
-    KIND_LABELS,
-    FieldChange,
-    HistoryEntry,
-    Labels,
-    shown_fields,
-    user_label,
-)
-from hallbar.core.versions import (
-    ConflictingChange,
-    EditConflict,
-    changes_since,
-    check_version,
-    one_version,
-    version_token,
-)
+from hallbar.core.history import HistoryEntry, Labels
+from hallbar.core.versions import check_version
 from hallbar.organisation.models import Organisation
 from hallbar.steering.models import (
     Action,
@@ -55,27 +40,6 @@ from hallbar.steering.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-
-# The generic history and edit-conflict machinery moved to hallbar.core; these names
-# stay importable from here while code written against them is switched over.
-# New code imports them from hallbar.core.history / hallbar.core.versions.
-__all__ = [
-    "KIND_LABELS",
-    "ConflictingChange",
-    "EditConflict",
-    "FieldChange",
-    "HistoryEntry",
-    "changes_since",
-    "check_version",
-    "one_version",
-    "shown_fields",
-    "user_label",
-    "version_token",
-]
-_Labels = Labels
-_versions = history.versions
-_newest_first = history.newest_first
-
 
 # The kinds of object with a history page, by the name used in URLs and exports.
 KINDS: dict[str, type[models.Model]] = {
@@ -124,12 +88,14 @@ def object_history(*, organisation: Organisation, kind: str, pk: int) -> list[Hi
     Also for an object removed for good: its versions are kept. A working group's
     history includes the changes to its members."""
     model = KINDS[kind]
-    entries = _entries(model, _versions(model, organisation=organisation, id=pk), kind)
+    entries = _entries(model, history.versions(model, organisation=organisation, id=pk), kind)
     if model is WorkingGroup:
-        members = _versions(WorkingGroupMember, organisation=organisation, working_group_id=pk)
+        members = history.versions(
+            WorkingGroupMember, organisation=organisation, working_group_id=pk
+        )
         names = {pk: entries[-1].object_title} if entries else {}
         entries += _entries(WorkingGroupMember, members, kind, names)
-    return _newest_first(entries)
+    return history.newest_first(entries)
 
 
 def organisation_history(
@@ -140,14 +106,14 @@ def organisation_history(
     entries: list[HistoryEntry] = []
     for kind in kinds or KINDS:
         model = KINDS[kind]
-        entries += _entries(model, _versions(model, organisation=organisation), kind)
+        entries += _entries(model, history.versions(model, organisation=organisation), kind)
         if model is WorkingGroup:
-            members = _versions(WorkingGroupMember, organisation=organisation)
+            members = history.versions(WorkingGroupMember, organisation=organisation)
             names = dict(
                 WorkingGroup.objects.for_organisation(organisation).values_list("pk", "name")
             )
             entries += _entries(WorkingGroupMember, members, kind, names)
-    return _newest_first(entries)
+    return history.newest_first(entries)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from hallbar.agenda.models import Dimension, Goal, GoalSet, Target
+from hallbar.core.versions import EditConflict as EditConflict  # raised by updates
 from hallbar.core.versions import check_version, one_version
 from hallbar.organisation.models import Body, Organisation
 from hallbar.steering.models import Action, LocalGoal, SoftDeleteModel, SteeringDocument
-from hallbar.steering.records import EditConflict as EditConflict  # raised by updates
 
 DOCUMENT_FIELDS = (
     "title",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from hallbar.core.forms import submitted
 from hallbar.organisation import access
 from hallbar.organisation.mandates import ACTION_SCOPES, DOCUMENT_SCOPES, GOAL_SCOPES
 from hallbar.organisation.models import Organisation
@@ -145,12 +146,6 @@ class _Editor:
     saved_message: Any
 
 
-def _submitted(request: HttpRequest) -> Any:
-    """The form's data: the POST when there is one, even empty (then every required
-    field is named as missing), else None for a blank form."""
-    return request.POST if request.method == "POST" else None
-
-
 def _edit_page(
     request: HttpRequest, org_code: str, editor: _Editor, pk: int | None = None
 ) -> HttpResponse:
@@ -167,12 +162,12 @@ def _edit_page(
     organisation, obj = granted.organisation, granted.obj
     if obj is None:
         form = editor.form_class(
-            _submitted(request), organisation=organisation, initial=_initial_from_query(request)
+            submitted(request), organisation=organisation, initial=_initial_from_query(request)
         )
         heading = str(editor.new_heading)
         cancel_url = _list_url(f"steering:{editor.noun}_list", organisation)
     else:
-        form = editor.form_class(_submitted(request), instance=obj, organisation=organisation)
+        form = editor.form_class(submitted(request), instance=obj, organisation=organisation)
         # The title as saved: validating the form changes the object in memory.
         heading = _("Edit “%(title)s”") % {"title": obj.title}
         cancel_url = _detail_url(f"steering:{editor.noun}_detail", organisation, obj.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hallbar.core.forms import submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 from hallbar.organisation.models import Organisation
@@ -65,11 +66,9 @@ def working_group_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def working_group_create(request: HttpRequest, org_code: str) -> HttpResponse:
     organisation = access.require(request, org_code, APPOINT).organisation
-    form = WorkingGroupForm(
-        request.POST if request.method == "POST" else None, organisation=organisation
-    )
+    form = WorkingGroupForm(submitted(request), organisation=organisation)
     members = MemberFormSet(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         organisation=organisation,
         prefix="members",
     )
@@ -109,12 +108,12 @@ def working_group_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResp
     name = group.name
     url = _url("steering:working_group_detail", organisation, pk=pk)
     form = WorkingGroupForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         instance=group,
         organisation=organisation,
     )
     members = MemberFormSet(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         organisation=organisation,
         prefix="members",
         initial=[

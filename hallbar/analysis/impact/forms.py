@@ -34,8 +34,8 @@ from hallbar.steering.forms import (
     DateInput,
     SteeringFormMixin,
     TargetCodesField,
-    _limit_to_bodies,
     format_target_codes,
+    limit_to_bodies,
     parse_target_codes,
 )
 from hallbar.steering.models import NO_DECIDE_MANDATE, Action, LocalGoal, SteeringDocument
@@ -72,8 +72,8 @@ class CaseForm(SteeringFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
-        _limit_to_bodies(self.fields["preparing_body"], organisation)
-        _limit_to_bodies(self.fields["deciding_body"], organisation)
+        limit_to_bodies(self.fields["preparing_body"], organisation)
+        limit_to_bodies(self.fields["deciding_body"], organisation)
         self.fields["deciding_body"].queryset = deciding_bodies(organisation)
         self.fields["deciding_body"].help_text = _("Only bodies with a decide mandate are listed.")
         users = (
@@ -451,7 +451,7 @@ class ConflictForm(SteeringFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
-        _limit_to_bodies(self.fields["weighing_body"], organisation)
+        limit_to_bodies(self.fields["weighing_body"], organisation)
         self.fields["case"].queryset = Case.objects.for_organisation(organisation)
         self.fields["action"].queryset = Action.objects.for_organisation(organisation).order_by(
             "title"
@@ -511,7 +511,7 @@ class DecisionForm(SteeringFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        _limit_to_bodies(self.fields["decision_body"], organisation)
+        limit_to_bodies(self.fields["decision_body"], organisation)
         for name in self.Meta.fields:
             self.fields[name].required = True
         self._init_version()
@@ -541,7 +541,7 @@ class ConflictFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit_to_bodies(self.fields["body"], organisation)
+        limit_to_bodies(self.fields["body"], organisation)
         self.fields["body"].empty_label = _("All")
 
 

@@ -2,7 +2,7 @@
 
 Each write is one transaction and one recorded version. Updates take the version the
 edit started from (`expected_version`, the row's `updated_at`): an edit from an older
-version raises `EditConflict` listing what changed meanwhile (steering.records).
+version raises `EditConflict` listing what changed meanwhile (hallbar.core.versions).
 The forms check the same rules first; the services check again, so a caller without a
 form (a test, a command) cannot save half an assessment either.
 """
@@ -35,7 +35,6 @@ from hallbar.analysis.impact.models import (
 from hallbar.analysis.impact.selectors import weighing_bodies
 from hallbar.core.versions import check_version, one_version
 from hallbar.organisation.models import Body, Organisation
-from hallbar.steering.records import EditConflict as EditConflict  # raised by updates
 
 CASE_LINKS = ("steering_documents", "local_goals", "actions")
 

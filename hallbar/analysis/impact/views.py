@@ -37,7 +37,10 @@ from hallbar.analysis.impact.models import (
     ConflictStatus,
     GoalConflict,
 )
+from hallbar.core.forms import submitted
 from hallbar.core.history import history_of
+from hallbar.core.versions import EditConflict
+from hallbar.lib.pdf import render_pdf
 from hallbar.organisation import access
 from hallbar.organisation.models import MandateScope, Organisation
 
@@ -70,7 +73,7 @@ def _save(form: forms.BaseForm, write: Callable[[], Any]) -> Any:
     """Run a service write; its refusals become form errors. None if nothing was saved."""
     try:
         return write()
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         if hasattr(form, "show_edit_conflict"):
             form.show_edit_conflict(conflict)
         else:  # pragma: no cover - every form here carries a version
@@ -145,7 +148,7 @@ def case_create(request: HttpRequest, org_code: str) -> HttpResponse:
     organisation = granted.organisation
     initial = {"date": dt.date.today(), "preparing_officer": request.user.pk}
     form = CaseForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         organisation=organisation,
         initial=initial,
     )
@@ -166,9 +169,7 @@ def case_create(request: HttpRequest, org_code: str) -> HttpResponse:
 def case_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "impact.change_case", lookup=_case(pk))
     organisation, case = granted.organisation, granted.obj
-    form = CaseForm(
-        request.POST if request.method == "POST" else None, instance=case, organisation=organisation
-    )
+    form = CaseForm(submitted(request), instance=case, organisation=organisation)
     access.restrict_body_choices(form, granted.actor, "preparing_body", {MandateScope.ANALYSIS})
     if request.method == "POST" and access.write_allowed(
         request, granted, "impact.save_case", form
@@ -232,7 +233,7 @@ def case_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
 def case_assess(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "impact.change_case", lookup=_case(pk))
     organisation, case = granted.organisation, granted.obj
-    form = AssessmentForm(request.POST if request.method == "POST" else None, case=case)
+    form = AssessmentForm(submitted(request), case=case)
     if request.method == "POST" and form.is_valid():
         detection = _save(
             form,
@@ -287,8 +288,6 @@ def case_summary(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
 
 
 def case_summary_pdf(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    from hallbar.lib.pdf import render_pdf
-
     granted = access.require(request, org_code, "organisation.view", lookup=_case(pk))
     case = granted.obj
     context = _summary_context(granted, case)
@@ -422,9 +421,7 @@ def _conflict_fields(form: ConflictForm) -> dict[str, Any]:
 def conflict_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "impact.add_conflict")
     organisation = granted.organisation
-    form = ConflictForm(
-        request.POST if request.method == "POST" else None, organisation=organisation
-    )
+    form = ConflictForm(submitted(request), organisation=organisation)
     if request.method == "POST" and access.write_allowed(
         request, granted, "impact.save_conflict", form
     ):
@@ -449,7 +446,7 @@ def conflict_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "impact.change_conflict", lookup=_conflict(pk))
     organisation, conflict = granted.organisation, granted.obj
     form = ConflictForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         instance=conflict,
         organisation=organisation,
     )
@@ -502,7 +499,7 @@ def conflict_decide(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
     granted = access.require(request, org_code, "impact.record_decision", lookup=_conflict(pk))
     organisation, conflict = granted.organisation, granted.obj
     form = DecisionForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         instance=conflict,
         organisation=organisation,
     )

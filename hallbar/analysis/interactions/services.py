@@ -216,8 +216,13 @@ def example_matrix_load(
 
 
 @transaction.atomic
-def matrix_publish(*, matrix: InteractionMatrix) -> InteractionMatrix:
-    matrix = InteractionMatrix.objects.select_for_update().get(pk=matrix.pk)
+def matrix_publish(
+    *, matrix: InteractionMatrix, expected_version: int | None = None
+) -> InteractionMatrix:
+    """Publish the version. With `expected_version` (the one the publisher saw), a
+    version changed meanwhile is refused with `EditConflict`, checked under the row lock."""
+    current = check_version(matrix, expected_version, field=VERSION, names=MATRIX_FIELDS)
+    matrix = current or InteractionMatrix.objects.select_for_update().get(pk=matrix.pk)
     if matrix.is_published:
         return matrix
     matrix.status = MatrixStatus.PUBLISHED

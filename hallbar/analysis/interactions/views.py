@@ -32,7 +32,7 @@ from hallbar.analysis.interactions.forms import (
     StartFrom,
 )
 from hallbar.analysis.interactions.models import SCORE_LABELS, InteractionMatrix
-from hallbar.core.forms import show_edit_conflict
+from hallbar.core.forms import show_edit_conflict, submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 
@@ -74,7 +74,7 @@ def matrix_create(request: HttpRequest, org_code: str) -> HttpResponse:
     organisation = granted.organisation
     prioritised, has_prioritised = services.prioritised_targets_of(organisation)
     form = MatrixCreateForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         organisation=organisation,
         has_prioritised=has_prioritised,
     )
@@ -147,7 +147,7 @@ def matrix_edit(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         "source": matrix.source,
         "version": matrix.version,
     }
-    form = MatrixEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = MatrixEditForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -190,10 +190,14 @@ def matrix_publish(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
     matrix: InteractionMatrix = granted.obj
     error = None
     if request.method == "POST":
-        if request.POST.get("version") == str(matrix.version):
-            services.matrix_publish(matrix=matrix)
-            messages.success(request, _("Version %(n)s is published.") % {"n": matrix.number})
-            return redirect(_url("matrix_detail", matrix))
+        version = request.POST.get("version", "")
+        try:
+            if version.isdigit():
+                services.matrix_publish(matrix=matrix, expected_version=int(version))
+                messages.success(request, _("Version %(n)s is published.") % {"n": matrix.number})
+                return redirect(_url("matrix_detail", matrix))
+        except EditConflict:
+            pass
         error = _(
             "The version changed after you opened this page, or the form is incomplete. Check it and publish again."
         )
@@ -302,7 +306,7 @@ def cell_edit(
         initial.update(
             score=current.score, rationale=current.rationale, confidence=current.confidence
         )
-    form = CellForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = CellForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -498,7 +502,7 @@ def _import_errors(form, errors: list[str]) -> None:
 @require_http_methods(["GET", "POST"])
 def matrix_import_new(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.add_matrix")
-    form = ImportNewForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    form = ImportNewForm(submitted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         parsed = csv_io.parse_cells(form.cleaned_data["file"].read())
         if parsed.errors:
@@ -540,7 +544,7 @@ def matrix_import_new(request: HttpRequest, org_code: str) -> HttpResponse:
 def matrix_import(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.change_matrix", lookup=_matrix(pk))
     matrix: InteractionMatrix = granted.obj
-    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    form = ImportForm(submitted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         allowed = {t.code for t in selectors.matrix_targets(matrix, granted.organisation)}
         parsed = csv_io.parse_cells(form.cleaned_data["file"].read(), allowed=allowed)

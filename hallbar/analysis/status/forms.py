@@ -18,7 +18,22 @@ def _with_empty(choices, label) -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
-class VersionedForm(forms.Form):
+class ErrorLinksForm(forms.Form):
+    """A form whose errors are listed, with links to their inputs, above it."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(label, message, id of the input to jump to) for the error summary."""
+        links = []
+        for name in self.fields:
+            if name in self.errors and not self.fields[name].widget.is_hidden:
+                bound = self[name]
+                links.extend(
+                    (str(bound.label), str(e), bound.id_for_label) for e in self.errors[name]
+                )
+        return links
+
+
+class VersionedForm(ErrorLinksForm):
     """The version (the row's integer counter) the edit started from, hidden, compared
     on save; a stale one is shown by `hallbar.core.forms.show_edit_conflict`."""
 
@@ -33,18 +48,8 @@ class VersionedForm(forms.Form):
             raise forms.ValidationError(OUT_OF_DATE_MESSAGE, code="missing_version")
         return version
 
-    def error_links(self) -> list[tuple[str, str, str]]:
-        links = []
-        for name in self.fields:
-            if name in self.errors and not self.fields[name].widget.is_hidden:
-                bound = self[name]
-                links.extend(
-                    (str(bound.label), str(e), bound.id_for_label) for e in self.errors[name]
-                )
-        return links
 
-
-class AnalysisCreateForm(forms.Form):
+class AnalysisCreateForm(ErrorLinksForm):
     year = forms.IntegerField(
         label=_("Year"),
         min_value=services.MIN_YEAR,
@@ -54,12 +59,6 @@ class AnalysisCreateForm(forms.Form):
             "analysis, with suggestions from the indicators."
         ),
     )
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        return [
-            (str(self["year"].label), str(error), self["year"].id_for_label)
-            for error in self.errors.get("year", [])
-        ]
 
 
 class AssessmentForm(VersionedForm):
@@ -124,7 +123,7 @@ class AssessmentForm(VersionedForm):
         return {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(ErrorLinksForm):
     proposed_assessment = forms.ChoiceField(
         label=_("Proposed assessment"), choices=_with_empty(Assessment.choices, "---------")
     )
@@ -134,13 +133,6 @@ class ProposalForm(forms.Form):
         max_length=4000,
         help_text=_("Why the target should be assessed so: what you know or have seen."),
     )
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        return [
-            (str(self[name].label), str(error), self[name].id_for_label)
-            for name in self.fields
-            for error in self.errors.get(name, [])
-        ]
 
 
 class ProposalAnswerForm(VersionedForm):

@@ -5,8 +5,8 @@ writes nothing.
 - `analysis_create`: the year's analysis with all 169 targets, suggestions filled from the
   evidence; a copy of the latest earlier analysis (relevance, assessments, texts,
   priorities, goal texts) when there is one, marked "carried over" until reviewed.
-- `assessment_update` and its named forms `suggestion_confirm`, `assessment_override`,
-  `relevance_set`, `priority_set`; `goal_text_update`.
+- `assessment_update` and its named forms `suggestion_confirm`, `assessment_override`;
+  `goal_text_update`.
 - `analysis_confirm` (publishes the analysis) and `analysis_reopen`.
 - `proposal_submit` (a council member's proposed assessment; changes no assessment) and
   `proposal_answer` (the analyst adopts or declines it).
@@ -275,40 +275,6 @@ def assessment_override(
         user=user,
         assessment=value,
         override_reason=reason,
-    )
-
-
-def relevance_set(
-    *,
-    target_assessment: TargetAssessment,
-    expected_version: int | None,
-    user: Any,
-    relevance: str,
-    reason: str = "",
-) -> TargetAssessment:
-    return assessment_update(
-        target_assessment=target_assessment,
-        expected_version=expected_version,
-        user=user,
-        relevance=relevance,
-        relevance_reason=reason,
-    )
-
-
-def priority_set(
-    *,
-    target_assessment: TargetAssessment,
-    expected_version: int | None,
-    user: Any,
-    prioritised: bool,
-    motivation: str = "",
-) -> TargetAssessment:
-    return assessment_update(
-        target_assessment=target_assessment,
-        expected_version=expected_version,
-        user=user,
-        is_prioritised=prioritised,
-        priority_motivation=motivation,
     )
 
 

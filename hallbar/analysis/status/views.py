@@ -34,7 +34,7 @@ from hallbar.analysis.status.models import (
     ProposalStatus,
     StatusAnalysis,
 )
-from hallbar.core.forms import show_edit_conflict
+from hallbar.core.forms import show_edit_conflict, submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 
@@ -99,9 +99,7 @@ def analysis_list(request: HttpRequest, org_code: str) -> HttpResponse:
 def analysis_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, CHANGE)
     organisation = granted.organisation
-    form = AnalysisCreateForm(
-        request.POST if request.method == "POST" else None, initial={"year": default_year()}
-    )
+    form = AnalysisCreateForm(submitted(request), initial={"year": default_year()})
     if request.method == "POST" and form.is_valid():
         try:
             analysis = services.analysis_create(
@@ -173,7 +171,7 @@ def analysis_state(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
     granted = access.require(request, org_code, CHANGE, lookup=_analysis(pk))
     analysis: StatusAnalysis = granted.obj
     form = AnalysisStateForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial={"version": analysis.version, "summary": analysis.summary},
     )
     if request.method == "POST" and form.is_valid():
@@ -376,7 +374,7 @@ def target_propose(request: HttpRequest, org_code: str, pk: int, code: str) -> H
     granted = access.require(request, org_code, "status_analysis.propose", lookup=_analysis(pk))
     analysis: StatusAnalysis = granted.obj
     assessment = _target_or_404(analysis, code)
-    form = ProposalForm(request.POST if request.method == "POST" else None)
+    form = ProposalForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_submit(
@@ -413,7 +411,7 @@ def goal_edit(request: HttpRequest, org_code: str, pk: int, number: int) -> Http
         raise Http404(_("Agenda 2030 has no goal %(number)s.") % {"number": number})
     goal: Goal = goal_assessment.goal
     form = GoalTextForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial={"text": goal_assessment.text, "version": goal_assessment.version},
     )
     if request.method == "POST" and form.is_valid():

@@ -361,3 +361,10 @@ def test_a_cell_cannot_be_stored_twice_or_against_itself(draft):
             score=-4,
             assessed_at=draft.created_at,
         )
+
+
+def test_publishing_a_version_changed_meanwhile_is_refused(draft):
+    with pytest.raises(EditConflict):
+        services.matrix_publish(matrix=draft, expected_version=draft.version + 1)
+
+    assert not InteractionMatrix.objects.get(pk=draft.pk).is_published

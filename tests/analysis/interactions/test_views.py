@@ -157,6 +157,9 @@ def test_publishing_needs_the_version_shown(draft, setting, client_for):
     client = client_for(setting.analyst)
 
     assert client.post(f"/o/1961/matrices/{draft.pk}/publish/").status_code == 200
+    stale = {"version": draft.version + 1}
+    assert client.post(f"/o/1961/matrices/{draft.pk}/publish/", stale).status_code == 200
+    assert not InteractionMatrix.objects.get(pk=draft.pk).is_published
     response = client.post(f"/o/1961/matrices/{draft.pk}/publish/", {"version": draft.version})
 
     assert response.status_code == 302

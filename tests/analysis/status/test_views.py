@@ -288,20 +288,20 @@ def test_the_csv_has_a_row_per_target(client, analysis_world, analysis):
 def test_the_priorities_and_changes_pages(client, analysis_world):
     organisation = analysis_world.organisation
     last = services.analysis_create(organisation=organisation, year=2024)
-    services.priority_set(
+    services.assessment_update(
         target_assessment=row(last, "11.2"),
         expected_version=1,
         user=None,
-        prioritised=True,
-        motivation="Hållbara resor är ett KF-mål.",
+        is_prioritised=True,
+        priority_motivation="Hållbara resor är ett KF-mål.",
     )
     this = services.analysis_create(organisation=organisation, year=2025)
-    services.relevance_set(
+    services.assessment_update(
         target_assessment=row(this, "14.1"),
         expected_version=1,
         user=None,
         relevance="not_relevant",
-        reason="Kommunen har ingen kust.",
+        relevance_reason="Kommunen har ingen kust.",
     )
     login(client, analysis_world, "analytiker")
 
