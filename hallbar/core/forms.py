@@ -113,3 +113,38 @@ class VersionedFormMixin(forms.Form):
             anchor = subwidgets[0].id_for_label if subwidgets else bound.id_for_label
             links.extend((str(bound.label), str(error), anchor) for error in self.errors[name])
         return links
+
+
+class DeleteConfirmForm(forms.Form):
+    """A delete's confirmation: the version shown (a timestamp, or a counter for
+    `version_field="version"`), and an optional reason for the history (as long as
+    the history keeps it)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=100,
+        help_text=_("Recorded in the history, e.g. “Registered twice”."),
+    )
+
+    def __init__(self, *args: Any, version_field: str = "updated_at", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version_field = version_field
+
+    def clean_version(self) -> dt.datetime | int | None:
+        value = self.cleaned_data["version"]
+        try:
+            if self.version_field == "updated_at":
+                return dt.datetime.fromisoformat(value)
+            return int(value)
+        except ValueError:
+            # A hidden field has no place to show an error: report it for the form.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("The form is out of date. Reload the page and try again."),
+                    code="bad_version",
+                ),
+            )
+            return None

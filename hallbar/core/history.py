@@ -35,6 +35,8 @@ NOT_SHOWN = frozenset(
         "created_by",
         "deleted_at",
         "deleted_by",
+        # An edit counter (optimistic locking): every version raises it.
+        "version",
     }
 )
 
@@ -47,6 +49,11 @@ KIND_LABELS = {
     "member_added": gettext_lazy("Member added"),
     "member_changed": gettext_lazy("Member changed"),
     "member_removed": gettext_lazy("Member removed"),
+    # A part of an object other than a member (a matrix's score, a case's rating); the
+    # entry's subject names the part.
+    "part_added": gettext_lazy("Part added"),
+    "part_changed": gettext_lazy("Part changed"),
+    "part_removed": gettext_lazy("Part removed"),
 }
 
 
@@ -113,8 +120,11 @@ def shown_fields(
 ) -> list[models.Field]:
     """The fields a history shows: what people edit, in the model's order, links last
     (those whose versions are recorded)."""
-    m2m_names = {field.name for field in history_model(model)._history_m2m_fields}
-    concrete = [f for f in model._meta.concrete_fields if f.name not in hidden]
+    recorded = history_model(model)
+    m2m_names = {field.name for field in recorded._history_m2m_fields}
+    # Fields the history leaves out (`excluded_fields`) have no past values to show.
+    kept = {field.name for field in recorded._meta.concrete_fields}
+    concrete = [f for f in model._meta.concrete_fields if f.name not in hidden and f.name in kept]
     m2m = [f for f in model._meta.many_to_many if f.name in m2m_names]
     return [*concrete, *m2m]
 
@@ -242,8 +252,8 @@ class HistoryEntry:
         return str(KIND_LABELS[self.kind])
 
     @property
-    def is_member_change(self) -> bool:
-        return self.kind.startswith("member_")
+    def is_part_change(self) -> bool:
+        return self.kind.startswith(("member_", "part_"))
 
 
 # For a part of an object (a working group's member): (record, labels) → the id and
@@ -258,10 +268,10 @@ def _user_names(record: Any) -> tuple[str, str]:
     return user_label(user), user.get_username()
 
 
-def _kind(record: Any, previous: Any | None, member: bool) -> str:
-    if member:
-        return {"+": "member_added", "-": "member_removed"}.get(
-            record.history_type, "member_changed"
+def _kind(record: Any, previous: Any | None, part: str | None) -> str:
+    if part is not None:
+        return {"+": f"{part}_added", "-": f"{part}_removed"}.get(
+            record.history_type, f"{part}_changed"
         )
     if record.history_type == "+":
         return "created"
@@ -290,17 +300,21 @@ def entries(
     object_type: str,
     *,
     part_of: PartOf | None = None,
+    part: str = "member",
     hidden: Collection[str] = NOT_SHOWN,
+    title: Callable[[Any], str] | None = None,
 ) -> list[HistoryEntry]:
     """Entries for the versions (`versions(model, ...)`) of one model, each compared
     with the version before it of the same object, oldest first. Versions that changed
     nothing people edit are left out. With `part_of`, the versions are of parts of an
-    object (members of a group): entries of the object, the part as their subject."""
+    object (members of a group, scores of a matrix): entries of the object, the part as
+    their subject, their kind `<part>_added/_changed/_removed`. `title` names an object
+    from its version (default: its title or name)."""
     fields = shown_fields(model, hidden)
     m2m_fields = [field for field in fields if field.many_to_many]
     history_ids = [record.history_id for record in records]
     linked = {field.name: m2m_ids_of_versions(model, field, history_ids) for field in m2m_fields}
-    member = part_of is not None
+    part_kind = part if part_of is not None else None
 
     def values(record: Any) -> dict[str, Any]:
         return {
@@ -324,7 +338,7 @@ def entries(
     for record, current in found_versions:
         previous_record, previous = previous_of.get(record.id, (None, {}))
         previous_of[record.id] = (record, current)
-        kind = _kind(record, previous_record, member)
+        kind = _kind(record, previous_record, part_kind)
         changes: tuple[FieldChange, ...] = ()
         if record.history_type != "-":
             changes = tuple(
@@ -337,14 +351,14 @@ def entries(
                 for field in fields
                 if _changed(previous, current, field.name)
             )
-        if kind in ("changed", "member_changed") and not changes:
+        if kind in ("changed", f"{part_kind}_changed") and not changes:
             continue
         user, username = _user_names(record)
         if part_of is not None:
-            object_id, title, subject = part_of(record, labels)
+            object_id, object_title, subject = part_of(record, labels)
         else:
             object_id = record.id
-            title = getattr(record, "title", None) or getattr(record, "name", "")
+            object_title = (title or default_title)(record)
             subject = ""
         found.append(
             HistoryEntry(
@@ -355,13 +369,18 @@ def entries(
                 kind=kind,
                 object_type=object_type,
                 object_id=object_id,
-                object_title=title,
+                object_title=object_title,
                 subject=subject,
                 reason=record.history_change_reason or "",
                 changes=changes,
             )
         )
     return found
+
+
+def default_title(obj: Any) -> str:
+    """What an object (or a version of it) is called: its title, else its name."""
+    return getattr(obj, "title", None) or getattr(obj, "name", None) or ""
 
 
 def versions(model: type[models.Model], **filters: Any) -> list[Any]:

@@ -8,6 +8,7 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self) -> None:
-        from hallbar.engagement import sections
+        from hallbar.engagement import records, sections
 
         sections.register()
+        records.register_kinds()

@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.organisation.models import TenantModel
+from hallbar.core.models import AliveManager, SoftDeletable
+from hallbar.organisation.models import TenantModel, TenantQuerySet
 from hallbar.steering.models import RecordedHistory
 
 
@@ -32,7 +33,7 @@ class ProposalStatus(models.TextChoices):
 ANSWERED = frozenset({ProposalStatus.ADOPTED, ProposalStatus.DECLINED})
 
 
-class Proposal(TenantModel):
+class Proposal(SoftDeletable, TenantModel):
     """A proposal of a member of a body (typically the sustainability council) to the
     body that would consider it."""
 
@@ -99,6 +100,7 @@ class Proposal(TenantModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    objects = AliveManager.from_queryset(TenantQuerySet)()
     history = RecordedHistory(m2m_fields=[targets])
 
     class Meta:
@@ -124,6 +126,14 @@ class Proposal(TenantModel):
     @property
     def is_answered(self) -> bool:
         return self.status in ANSWERED
+
+    def is_public_record(self) -> bool:
+        """Taken up by the receiving body (under consideration, adopted or declined),
+        now or ever: the answer is a record, so deleting it is only ever soft. A
+        proposal nobody has acted on can be withdrawn for good."""
+        if self.status != ProposalStatus.SUBMITTED:
+            return True
+        return self.history.exclude(status=ProposalStatus.SUBMITTED).exists()
 
     def clean(self) -> None:
         errors = {}

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from hallbar.core.history import HistoryEntry
-from hallbar.core.history import entries as history_entries
 from hallbar.engagement.models import Comment, Proposal
 from hallbar.organisation.models import Organisation
-
-# Bookkeeping a person does not edit: the history shows who and when itself.
-_NOT_IN_HISTORY = {"version", "responded_at", "subject_type", "subject_id"}
 
 
 def _proposals(organisation: Organisation) -> models.QuerySet[Proposal]:
@@ -79,20 +72,3 @@ def comments_for(subject: models.Model) -> models.QuerySet[Comment]:
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
     ).select_related("author")
-
-
-def proposal_history(proposal: Proposal) -> list[HistoryEntry]:
-    """Who did what to the proposal when, field by field (`core.history`),
-    newest first."""
-    versions = list(
-        Proposal.history.filter(organisation_id=proposal.organisation_id, id=proposal.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    entries = []
-    for entry in history_entries(Proposal, versions, "proposal"):
-        changes = tuple(c for c in entry.changes if c.field not in _NOT_IN_HISTORY)
-        if entry.kind == "changed" and not changes:
-            continue
-        entries.append(dataclasses.replace(entry, changes=changes))
-    return sorted(entries, key=lambda e: (e.date, e.history_id), reverse=True)

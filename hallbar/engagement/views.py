@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hallbar.core import records
 from hallbar.core.forms import submitted
 from hallbar.engagement import selectors, services, subjects
 from hallbar.engagement.forms import CommentForm, ProposalForm, RespondForm
@@ -166,9 +167,12 @@ def proposal_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
             "proposal": proposal,
             "subject": proposal.subject,
             "subject_url": subjects.url(proposal.subject, organisation.code),
-            "history": selectors.proposal_history(proposal),
+            "history": records.object_history(
+                organisation=organisation, kind="proposal", pk=proposal.pk
+            ),
             "comments": list(services.comments_for(proposal)),
             "can_respond": granted.may("engagement.respond_proposal", proposal),
+            "can_delete": granted.may("engagement.delete_proposal", proposal),
         },
     )
 

@@ -210,7 +210,9 @@ def _accessible_svg(svg: str, *, chart_id: str, title: str, description: str) ->
     return mark_safe(svg[: match.start()] + opening + svg[match.end() :])  # noqa: S308
 
 
-def _base_spec(width: int, height: int) -> dict[str, Any]:
+def base_spec(width: int, height: int | dict[str, int]) -> dict[str, Any]:
+    """The common frame of every chart: size, white background, font, dark axis and
+    legend labels (charts of other apps start from it too)."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "width": width,
@@ -442,7 +444,7 @@ def indicator_chart(
             },
         ]
     spec = {
-        **_base_spec(640, 300),
+        **base_spec(640, 300),
         "data": {"values": values},
         "layer": layers,
         "resolve": {"scale": {"color": "shared", "strokeDash": "shared", "shape": "shared"}},
@@ -518,7 +520,7 @@ def status_bar_chart(
         if row.count
     ]
     spec = {
-        **_base_spec(560, 36),
+        **base_spec(560, 36),
         "data": {"values": values},
         "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 2},
         "encoding": {

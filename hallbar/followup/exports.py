@@ -26,10 +26,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
+from hallbar.core.records import Export, ExportNotFound, spreadsheet_safe
 from hallbar.followup import selectors
 from hallbar.followup.comparison import ValueOrigin
 from hallbar.followup.models import Indicator
-from hallbar.steering.records import Export, ExportNotFound
 
 COLUMNS = (
     "Year",
@@ -45,8 +45,6 @@ COLUMNS = (
     "Fetched at",
 )
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A text cell starting with one of these would run as a formula in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -81,17 +79,13 @@ def _iso(moment: datetime | None) -> str:
     return "" if moment is None else timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return _iso(value)
     if isinstance(value, str):
-        return _text(value)
+        return spreadsheet_safe(value)
     if isinstance(value, float):
         return repr(value)  # full precision, decimal point
     return value

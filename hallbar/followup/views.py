@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hallbar.agenda.models import LocalisedText, Target, localise
+from hallbar.core.records import ExportNotFound
 from hallbar.followup import charts, exports, selectors, services
 from hallbar.followup.comparison import RelativePosition
 from hallbar.followup.forms import IndicatorFilterForm, ObservationImportForm
@@ -38,7 +39,6 @@ from hallbar.followup.status import IndicatorProgress
 from hallbar.lib.progress import Method, Progress, Reason, Status
 from hallbar.organisation import access
 from hallbar.organisation.models import Organisation, OrganisationKind
-from hallbar.steering.records import ExportNotFound
 
 # A file with thousands of bad rows is shown in part; the command line lists all.
 IMPORT_ERRORS_SHOWN = 200

@@ -1,8 +1,9 @@
 """Metrics of a cross-impact matrix between targets (METHODS.md §4), framework-free.
 
 A is an n×n array: a_ij = the influence of progress on target i (row) on target j
-(column), on the 7-point scale −3…+3 (Nilsson, Griggs & Visbeck 2016), a_ii = 0. A cell
-nobody has scored counts as 0 ("consistent").
+(column), on the 7-point scale −3…+3 (Nilsson, Griggs & Visbeck 2016), a_ii = 0. In the
+sums (OUT, IN, NET, second order) a cell nobody has scored counts as 0 ("consistent");
+the goal-level view leaves unscored pairs out (`goal_view`, with the mask of scored pairs).
 
 Everything is vectorised: the second-order sums never build the n×n×n tensor of chains.
 With A⁺ = max(A, 0) and A⁻ = min(A, 0) (elementwise), min(0, x·y) = x⁺·y⁻ + x⁻·y⁺, so
@@ -112,32 +113,60 @@ def influence(values: object) -> Influence:
 
 
 @dataclass(frozen=True)
-class GoalBlocks:
-    """The goal-level view: mean of the target-level block between two goals."""
+class GoalView:
+    """The goal-level view: for goals g and h, the mean of a_ij over the *scored* pairs
+    i in g, j in h, i ≠ j (an unscored pair is left out, not counted as 0), with its
+    coverage: scored pairs of the block's possible pairs."""
 
-    goals: list[Hashable]  # in order of first appearance among the targets
-    means: np.ndarray  # goals × goals; NaN where a block has no cell (one target, itself)
-    cells: np.ndarray  # how many target pairs each block has
+    goals: list[Hashable]  # in order of first appearance among the nodes
+    means: np.ndarray  # goals × goals: mean over the scored pairs; NaN without one
+    scored: np.ndarray  # scored pairs per block
+    pairs: np.ndarray  # possible pairs per block (|g|·|h|, less the diagonal)
+
+    @property
+    def coverage(self) -> np.ndarray:
+        """Scored pairs / possible pairs; NaN for a block without a possible pair."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(
+                self.pairs > 0, self.scored / np.where(self.pairs > 0, self.pairs, 1), np.nan
+            )
 
 
-def goal_blocks(values: object, goal_of: Sequence[Hashable]) -> GoalBlocks:
-    """Mean of a_ij over i in goal g, j in goal h, i ≠ j (the diagonal is no pair).
+def scored_mask(values: object, shape: tuple[int, int]) -> np.ndarray:
+    """S, the n×n mask of the scored pairs (True where a score is stored)."""
+    mask = np.asarray(values, dtype=bool)
+    if mask.shape != shape:
+        raise MatrixError(f"The mask of scored pairs has shape {mask.shape}, not {shape}.")
+    if np.any(np.diagonal(mask)):
+        raise MatrixError("A node is not scored against itself: the diagonal is never scored.")
+    return mask
 
-    With G the n×m one-hot matrix of the targets' goals: block sums GᵀAG, pair counts
-    |g|·|h| less the |g| diagonal cells of a goal's own block; no loop over goals."""
+
+def goal_view(values: object, scored: object, goal_of: Sequence[Hashable]) -> GoalView:
+    """The goal-level view of A, its scored pairs S, and each node's goal.
+
+    With G the n×m one-hot matrix of the nodes' goals, the block sums are Gᵀ·A·G and
+    the scored counts Gᵀ·S·G: no loop over goals."""
     a = as_matrix(values)
+    s = scored_mask(scored, a.shape)
     if len(goal_of) != a.shape[0]:
-        raise MatrixError("Every target needs its goal.")
+        raise MatrixError("Every node needs its goal.")
     goals = list(dict.fromkeys(goal_of))
     index = {goal: n for n, goal in enumerate(goals)}
     g = np.zeros((a.shape[0], len(goals)))
     g[np.arange(a.shape[0]), [index[goal] for goal in goal_of]] = 1
-    sums = g.T @ a @ g
+    sums = g.T @ np.where(s, a, 0) @ g
+    counts = g.T @ s.astype(float) @ g
     sizes = g.sum(axis=0)
-    cells = np.outer(sizes, sizes) - np.diag(sizes)
+    pairs = np.outer(sizes, sizes) - np.diag(sizes)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(cells > 0, sums / np.where(cells > 0, cells, 1), np.nan)
-    return GoalBlocks(goals=goals, means=means, cells=cells.astype(int))
+        means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
+    return GoalView(
+        goals=goals,
+        means=means,
+        scored=np.rint(counts).astype(int),
+        pairs=np.rint(pairs).astype(int),
+    )
 
 
 def trade_offs(values: object, threshold: int = TRADE_OFF_THRESHOLD) -> list[tuple[int, int, int]]:
@@ -177,21 +206,3 @@ def clusters(values: object, threshold: int = CLUSTER_THRESHOLD) -> list[list[in
     found = nx.community.louvain_communities(graph, weight="weight", seed=0)
     groups = [sorted(group) for group in found if len(group) > 1]
     return sorted(groups, key=lambda group: (-len(group), group[0]))
-
-
-@dataclass(frozen=True)
-class Metrics:
-    influence: Influence
-    blocks: GoalBlocks
-    trade_offs: list[tuple[int, int, int]]
-    clusters: list[list[int]]
-
-
-def compute(values: object, goal_of: Sequence[Hashable]) -> Metrics:
-    a = as_matrix(values)
-    return Metrics(
-        influence=influence(a),
-        blocks=goal_blocks(a, goal_of),
-        trade_offs=trade_offs(a),
-        clusters=clusters(a),
-    )

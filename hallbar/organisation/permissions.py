@@ -318,7 +318,7 @@ RULES = rules.RuleSet()
 RULES.add_rule("organisation.view", rules.always_allow)
 RULES.add_rule("organisation.view_internal", is_superuser | is_administrator | is_member)
 # History, deleted records, internal exports, working groups: the organisation's own.
-RULES.add_rule("steering.view_records", is_superuser | is_administrator | is_member)
+RULES.add_rule("organisation.view_records", is_superuser | is_administrator | is_member)
 # Keeping the organisation
 RULES.add_rule("organisation.change_mandates", is_superuser | is_administrator)
 # The steering chain. `change_*` asks about the object as it is; `save_*` about the
@@ -333,7 +333,7 @@ for _model, _scopes in (
     RULES.add_rule(
         f"steering.save_{_model}", (is_superuser | writes(_scopes)) & decision_is_mandated
     )
-    # Deleting and restoring a record is editing it (hallbar/steering/record_views.py).
+    # Deleting and restoring a record is editing it (hallbar/organisation/record_views.py).
     RULES.add_rule(f"steering.delete_{_model}", is_superuser | writes(_scopes))
     RULES.add_rule(f"steering.restore_{_model}", is_superuser | writes(_scopes))
 # Working groups are appointed by the body with the appoint mandate (ledningsgruppen).
@@ -393,6 +393,26 @@ RULES.add_rule("engagement.respond_proposal", (is_superuser | answers_proposal) 
 # Commenting internal drafts: every member of one of the organisation's bodies, co-opted
 # external council members included. A comment changes no record.
 RULES.add_rule("engagement.comment", is_superuser | is_member)
+
+
+@rules.predicate
+def is_author_of_untaken_proposal(actor: Actor, proposal: Any) -> bool:
+    """The author, while nobody has acted on the proposal: they may withdraw it."""
+    return (
+        proposal is not None
+        and actor.user is not None
+        and proposal.author_id == actor.user.pk
+        and proposal.status == "submitted"
+    )
+
+
+# Deleting: the author withdraws a proposal nobody acted on (removed for good); the
+# organisation's administrator deletes any (one taken up is kept as a record) and restores.
+RULES.add_rule(
+    "engagement.delete_proposal",
+    is_superuser | is_administrator | is_author_of_untaken_proposal,
+)
+RULES.add_rule("engagement.restore_proposal", is_superuser | is_administrator)
 # --- end engagement ---
 # --- status_analysis (hallbar/analysis/status) ---
 # A draft analysis is read by the organisation's own readers (lookup through
@@ -415,6 +435,15 @@ RULES.add_rule(
     "status_analysis.change", is_superuser | writes_organisation_wide({MandateScope.ANALYSIS})
 )
 RULES.add_rule("status_analysis.propose", is_superuser | proposes)
+# Deleting an analysis (soft once ever confirmed) and restoring it: those who edit it.
+RULES.add_rule(
+    "status_analysis.delete_status_analysis",
+    is_superuser | writes_organisation_wide({MandateScope.ANALYSIS}),
+)
+RULES.add_rule(
+    "status_analysis.restore_status_analysis",
+    is_superuser | writes_organisation_wide({MandateScope.ANALYSIS}),
+)
 # --- end status_analysis ---
 # --- interactions (hallbar/analysis/interactions) ---
 # An interaction matrix version is organisation-wide analysis work: internal (a draft)
@@ -443,6 +472,10 @@ RULES.add_rule(
 RULES.add_rule("interactions.add_matrix", _analysis_writers)
 RULES.add_rule("interactions.change_matrix", _analysis_writers & matrix_is_draft)
 RULES.add_rule("interactions.publish_matrix", _analysis_writers & matrix_is_draft)
+# Deleting a version (a draft for good, a published one softly: hallbar.core.records) and
+# restoring one: the analysis writers, whatever its status.
+RULES.add_rule("interactions.delete_matrix", _analysis_writers)
+RULES.add_rule("interactions.restore_matrix", _analysis_writers)
 # --- end interactions ---
 # --- impact (hallbar/analysis/impact): cases, impact assessments, goal conflicts ---
 # Cases and conflicts are analysis work: the preparing administration assesses its own
@@ -503,6 +536,12 @@ for _permission in (
     "impact.add_conflict",
     "impact.change_conflict",
     "impact.save_conflict",
+    # Deleting and restoring (hallbar/analysis/impact/records.py): who edits the object.
+    # That only conflicts raised by hand are deleted is the kind's refusal, not a rule.
+    "impact.delete_case",
+    "impact.restore_case",
+    "impact.delete_conflict",
+    "impact.restore_conflict",
 ):
     RULES.add_rule(_permission, is_superuser | writes(_ANALYSIS))
 RULES.add_rule(
@@ -563,6 +602,10 @@ RULES.add_rule("report.edit", _REPORT_EDITORS)
 RULES.add_rule("report.review", is_superuser | reviews_report)
 RULES.add_rule("report.record_decision", _REPORT_EDITORS & decision_is_mandated)
 RULES.add_rule("report.publish", _REPORT_EDITORS)
+# Deleting an edition (a draft for good, a decided one softly; never a published one:
+# hallbar/report/records.py) and restoring it.
+RULES.add_rule("report.delete_edition", _REPORT_EDITORS)
+RULES.add_rule("report.restore_edition", _REPORT_EDITORS)
 # --- end report ---
 # Legacy: "may write something in the organisation" (access.can_edit and
 # get_organisation_for_editing, for views not yet on a specific permission).

@@ -6,3 +6,8 @@ class ReportConfig(AppConfig):
     name = "hallbar.report"
     label = "report"
     verbose_name = _("Sustainability report")
+
+    def ready(self) -> None:
+        from hallbar.report import records
+
+        records.register_kinds()

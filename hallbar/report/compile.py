@@ -21,7 +21,6 @@ not, the sections say so (`available: False`).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,9 @@ from django.utils.translation import gettext as _
 
 from hallbar.agenda.models import Dimension, Goal, Target
 from hallbar.agenda.selectors import targets_for_organisation
+from hallbar.analysis.impact.selectors import conflicts_visible
+from hallbar.analysis.interactions import selectors as interaction_selectors
+from hallbar.analysis.status import selectors as status_selectors
 from hallbar.followup import charts
 from hallbar.followup.comparison import (
     Comparison,
@@ -51,8 +53,6 @@ from hallbar.organisation.models import Body, BodyKind, Mandate, Membership, Org
 from hallbar.report.sections import GOAL_NUMBERS, SECTIONS
 from hallbar.steering.models import Action, ActionStatus, SteeringDocument
 from hallbar.steering.visibility import actions_visible, documents_visible
-
-logger = logging.getLogger(__name__)
 
 LANGUAGES = ("sv", "en")
 AGENDA_2030 = "agenda2030"
@@ -332,7 +332,7 @@ def _gather_actions(
     return actions, action_goals, action_targets
 
 
-# --- the analysis apps, read through their selectors (they may not exist yet) -----------
+# --- the analysis apps, read through their selectors ------------------------------------
 
 
 def _gather_analysis(
@@ -342,75 +342,61 @@ def _gather_analysis(
     target its assessment, relevance, text and priority; per goal the counts of its
     targets' assessments and its summary text. Drafts never go into the report."""
     empty = {"available": False, "by_target": {}, "goals": {}, "prioritised": set()}
-    try:
-        from hallbar.analysis.status import selectors as status_selectors
-    except ImportError:
+    analysis = status_selectors.analysis_for_year(organisation, year, include_drafts=False)
+    if analysis is None:
         return empty
-    try:
-        analysis = status_selectors.analysis_for_year(organisation, year, include_drafts=False)
-        if analysis is None:
-            return empty
-        by_target: dict[str, dict[str, Any]] = {}
-        for target_id, item in status_selectors.assessments_by_target(analysis).items():
-            target = targets.get(target_id)
-            if target is None:
-                continue
-            by_target[target.code] = {
-                "assessment": str(item.assessment or ""),
-                "relevance": str(item.relevance or ""),
-                "text": str(item.text or ""),
-                "prioritised": bool(item.is_prioritised),
-            }
-        goals: dict[int, dict[str, Any]] = {}
-        for summary in status_selectors.goal_summaries(analysis):
-            goals[summary.goal.number] = {
-                "counts": {str(k): int(v) for k, v in summary.counts.items()},
-                "prioritised": summary.prioritised,
-                "text": str(summary.text or ""),
-            }
-        prioritised = set(
-            status_selectors.prioritised_targets(
-                organisation, year, include_drafts=False
-            ).values_list("code", flat=True)
-        )
-        return {
-            "available": True,
-            "year": analysis.year,
-            "summary": str(analysis.summary or ""),
-            "by_target": by_target,
-            "goals": goals,
-            "prioritised": prioritised,
+    by_target: dict[str, dict[str, Any]] = {}
+    for target_id, item in status_selectors.assessments_by_target(analysis).items():
+        target = targets.get(target_id)
+        if target is None:
+            continue
+        by_target[target.code] = {
+            "assessment": str(item.assessment or ""),
+            "relevance": str(item.relevance or ""),
+            "text": str(item.text or ""),
+            "prioritised": bool(item.is_prioritised),
         }
-    except Exception:  # an analysis app mid-change must not stop the report
-        logger.exception("report: reading the status analysis failed")
-        return empty
+    goals: dict[int, dict[str, Any]] = {}
+    for summary in status_selectors.goal_summaries(analysis):
+        goals[summary.goal.number] = {
+            "counts": {str(k): int(v) for k, v in summary.counts.items()},
+            # The goal's own assessment as the analysts recorded it ("" if none).
+            "assessment": str(summary.assessment or ""),
+            "prioritised": summary.prioritised,
+            "text": str(summary.text or ""),
+        }
+    prioritised = set(
+        status_selectors.prioritised_targets(organisation, year, include_drafts=False).values_list(
+            "code", flat=True
+        )
+    )
+    return {
+        "available": True,
+        "year": analysis.year,
+        "summary": str(analysis.summary or ""),
+        "by_target": by_target,
+        "goals": goals,
+        "prioritised": prioritised,
+    }
 
 
 def _gather_interactions(
     organisation: Organisation, targets: Mapping[int, Target]
 ) -> dict[str, Any]:
     """The most influential targets of the latest published interaction matrix."""
-    try:
-        from hallbar.analysis.interactions import selectors as interaction_selectors
-    except ImportError:
+    matrix = interaction_selectors.current_matrix(organisation, published_only=True)
+    if matrix is None:
         return {"available": False, "influential": []}
-    try:
-        matrix = interaction_selectors.current_matrix(organisation, published_only=True)
-        if matrix is None:
-            return {"available": False, "influential": []}
-        rows = [
-            {
-                "target": code,
-                "out": _number(metrics.get("out")),
-                "in": _number(metrics.get("in")),
-                "net": _number(metrics.get("net")),
-            }
-            for code, metrics in interaction_selectors.most_influential(matrix, n=5)
-        ]
-        return {"available": True, "matrix": str(matrix), "influential": rows}
-    except Exception:
-        logger.exception("report: reading the interaction matrix failed")
-        return {"available": False, "influential": []}
+    rows = [
+        {
+            "target": code,
+            "out": _number(metrics.get("out")),
+            "in": _number(metrics.get("in")),
+            "net": _number(metrics.get("net")),
+        }
+        for code, metrics in interaction_selectors.most_influential(matrix, n=5)
+    ]
+    return {"available": True, "matrix": str(matrix), "influential": rows}
 
 
 def _number(value: Any) -> float | None:
@@ -423,21 +409,13 @@ def _number(value: Any) -> float | None:
 def _gather_conflicts(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     """The year's goal conflicts that were decided (raised or decided in the year), and how
     they were weighed. Open conflicts are internal (impact's visibility) and stay out."""
-    try:
-        from hallbar.analysis.impact.selectors import conflicts_visible
-    except ImportError:
-        return []
-    try:
-        conflicts = list(
-            conflicts_visible(organisation=organisation, include_drafts=False)
-            .filter(Q(created_at__year=year) | Q(decision_date__year=year))
-            .select_related("decision_body", "weighing_body")
-            .prefetch_related("targets")
-            .order_by("decision_date", "pk")
-        )
-    except Exception:
-        logger.exception("report: reading goal conflicts failed")
-        return []
+    conflicts = list(
+        conflicts_visible(organisation=organisation, include_drafts=False)
+        .filter(Q(created_at__year=year) | Q(decision_date__year=year))
+        .select_related("decision_body", "weighing_body")
+        .prefetch_related("targets")
+        .order_by("decision_date", "pk")
+    )
     return [
         {
             "title": conflict.title,
@@ -498,6 +476,19 @@ def _money(value: Decimal | int | float | None) -> str:
     if value is None:
         return "–"
     return charts.format_value(float(value))
+
+
+def _goal_assessment(goal_analysis: Mapping[str, Any], available: bool) -> dict[str, Any]:
+    """A goal's assessment in the status analysis: its own (as the analysts recorded it)
+    and the counts of its targets' assessments."""
+    counts = goal_analysis.get("counts", {})
+    own = goal_analysis.get("assessment", "")
+    return {
+        "assessment_counts": counts,
+        "goal_assessment": own,
+        "goal_assessment_label": assessment_label(own) if available and own else "",
+        "assessment_label": goal_assessment_label(counts) if available else "",
+    }
 
 
 def goal_assessment_label(counts: Mapping[str, int]) -> str:
@@ -612,10 +603,7 @@ def _build(
                 "colour": goal.colour,
                 "text_colour": goal.text_colour,
                 "dimension": goal.dimension,
-                "assessment_counts": goal_analysis.get("counts", {}),
-                "assessment_label": goal_assessment_label(goal_analysis.get("counts", {}))
-                if analysis["available"]
-                else "",
+                **_goal_assessment(goal_analysis, analysis["available"]),
                 "shares": _shares(shares),
                 "indicators": sum(shares.values()),
                 "actions": len(actions_by_goal[goal.number]),
@@ -863,16 +851,7 @@ def _summary_chart(goals: list[dict[str, Any]]) -> str:
         if row["count"]
     ]
     spec = {
-        "$schema": charts.VEGA_LITE_SCHEMA,
-        "width": 520,
-        "height": {"step": 16},
-        "background": "#ffffff",
-        "config": {
-            "font": charts.FONT,
-            "axis": {"aria": False, "labelFontSize": 11, "labelColor": "#1b1b1b"},
-            "legend": {"aria": False, "labelFontSize": 11, "labelLimit": 0},
-            "view": {"stroke": None},
-        },
+        **charts.base_spec(520, {"step": 16}),
         "data": {"values": values},
         "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
         "encoding": {
@@ -1006,10 +985,7 @@ def _goal_section(
         "title": _goal_title(goal, language),
         "colour": goal.colour,
         "text_colour": goal.text_colour,
-        "assessment_counts": goal_analysis.get("counts", {}),
-        "assessment_label": goal_assessment_label(goal_analysis.get("counts", {}))
-        if analysis["available"]
-        else "",
+        **_goal_assessment(goal_analysis, analysis["available"]),
         "analysis_text": goal_analysis.get("text", ""),
         "analysis_available": analysis["available"],
         "targets": target_rows,

@@ -19,6 +19,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hallbar.core.models import AliveManager, SoftDeletable
 from hallbar.organisation.models import TenantModel, TenantQuerySet
 
 
@@ -97,7 +98,7 @@ class EditionQuerySet(TenantQuerySet):
         return self if include_drafts else self.published()
 
 
-class ReportEdition(TenantModel):
+class ReportEdition(SoftDeletable, TenantModel):
     """One edition of a report. Edition 1 is the report; each later one corrects the one
     before it and says what changed and why."""
 
@@ -161,7 +162,7 @@ class ReportEdition(TenantModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), db_default=Now())
 
-    objects = EditionQuerySet.as_manager()
+    objects = AliveManager.from_queryset(EditionQuerySet)()
     # The snapshot is large and never changes once written: the history leaves it out.
     history = HistoricalRecords(excluded_fields=["snapshot"])
 
@@ -204,6 +205,12 @@ class ReportEdition(TenantModel):
     @property
     def is_published(self) -> bool:
         return self.status == EditionStatus.PUBLISHED
+
+    def is_public_record(self) -> bool:
+        """Decided or published, now or ever: then deleting it is only ever soft (and a
+        published edition is never deleted at all: see `report.records`)."""
+        public = [EditionStatus.DECIDED, EditionStatus.PUBLISHED]
+        return self.status in public or self.history.filter(status__in=public).exists()
 
     @property
     def year(self) -> int:

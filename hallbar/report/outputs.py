@@ -19,6 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hallbar.core.records import spreadsheet_safe
 from hallbar.lib.pdf import render_pdf
 from hallbar.report.selectors import Content
 from hallbar.report.snapshot import canonical_json
@@ -61,6 +62,8 @@ def render_pdf_bytes(content: Content) -> tuple[str, str, bytes]:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""

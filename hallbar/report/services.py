@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +93,20 @@ def _require_status(edition: ReportEdition, *allowed: str, action: str) -> None:
         )
 
 
+def _save(obj: Any, user: Any, **kwargs: Any) -> None:
+    """Save, the history naming `user` (also outside a request, where the middleware
+    cannot tell)."""
+    obj._history_user = user
+    obj.save(**kwargs)
+
+
+def _create(model: Any, user: Any, **values: Any) -> Any:
+    obj = model(**values)
+    obj._history_user = user
+    obj.save(force_insert=True)
+    return obj
+
+
 def _bump(edition: ReportEdition) -> None:
     edition.version += 1
 
@@ -103,18 +117,34 @@ def _bump(edition: ReportEdition) -> None:
 def report_create(
     *, organisation: Organisation, year: int, title: str = "", user: Any = None
 ) -> ReportEdition:
-    """A new report for the year with its first edition, a draft."""
+    """A new report for the year with its first edition, a draft. A year whose only
+    edition was removed for good starts again on the same report."""
     title = title.strip()  # empty: the title in the reader's language (Report.display_title)
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(
-                organisation=organisation, year=year, title=title, created_by=user
-            )
-            return ReportEdition.objects.create(organisation=organisation, report=report, number=1)
-    except IntegrityError:
-        raise WorkflowError(
-            _("There is already a report for %(year)s.") % {"year": year}, code="exists"
-        ) from None
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            year=year,
+            defaults={"title": title, "created_by": user},
+        )
+        if not created:
+            editions = ReportEdition._base_manager.filter(report=report)
+            if editions.filter(deleted_at__isnull=True).exists():
+                raise WorkflowError(
+                    _("There is already a report for %(year)s.") % {"year": year}, code="exists"
+                )
+            if editions.exists():
+                raise WorkflowError(
+                    _(
+                        "The report for %(year)s was deleted. Restore it from "
+                        "“Deleted records” instead of starting a new one."
+                    )
+                    % {"year": year},
+                    code="deleted",
+                )
+            if report.title != title:
+                report.title = title
+                report.save(update_fields=["title"])
+        return _create(ReportEdition, user, organisation=organisation, report=report, number=1)
 
 
 # --- texts and comments -----------------------------------------------------------------
@@ -151,7 +181,9 @@ def section_text_save(
         if current is None:
             if version not in (None, 0):
                 raise WorkflowError(_("The text you edited no longer exists."), code="gone")
-            return SectionText.objects.create(
+            return _create(
+                SectionText,
+                user,
                 organisation=edition.organisation,
                 edition=edition,
                 section=section,
@@ -169,7 +201,7 @@ def section_text_save(
         current.text, current.text_en = text, text_en
         current.version += 1
         current.updated_by = user
-        current.save()
+        _save(current, user)
         return current
 
 
@@ -203,7 +235,9 @@ def comment_add(*, edition: ReportEdition, section: str, text: str, user: Any) -
             _("A published edition takes no comments. Comment on its next edition."),
             code="frozen",
         )
-    return SectionComment.objects.create(
+    return _create(
+        SectionComment,
+        user,
         organisation=edition.organisation,
         edition=edition,
         section=section,
@@ -217,7 +251,7 @@ def comment_resolve(*, comment: SectionComment, user: Any) -> SectionComment:
         comment.resolved = True
         comment.resolved_by = user
         comment.resolved_at = timezone.now()
-        comment.save(update_fields=["resolved", "resolved_by", "resolved_at"])
+        _save(comment, user, update_fields=["resolved", "resolved_by", "resolved_at"])
     return comment
 
 
@@ -238,7 +272,7 @@ def edition_mark_ready(*, edition: ReportEdition, user: Any) -> ReportEdition:
         edition.status = EditionStatus.READY_FOR_REVIEW
         edition.ready_at, edition.ready_by = timezone.now(), user
         _bump(edition)
-        edition.save()
+        _save(edition, user)
     return edition
 
 
@@ -255,7 +289,7 @@ def edition_return_to_draft(*, edition: ReportEdition, user: Any) -> ReportEditi
         edition.ready_at = edition.ready_by = None
         edition.reviewed_at = edition.reviewed_by = edition.reviewed_body = None
         _bump(edition)
-        edition.save()
+        _save(edition, user)
     return edition
 
 
@@ -269,7 +303,7 @@ def edition_mark_reviewed(*, edition: ReportEdition, user: Any, body: Body) -> R
         edition.status = EditionStatus.REVIEWED
         edition.reviewed_at, edition.reviewed_by, edition.reviewed_body = timezone.now(), user, body
         _bump(edition)
-        edition.save()
+        _save(edition, user)
     return edition
 
 
@@ -312,7 +346,7 @@ def edition_record_decision(
         edition.decision_paragraph = paragraph.strip()
         edition.decision_recorded_at, edition.decision_recorded_by = timezone.now(), user
         _bump(edition)
-        edition.save()
+        _save(edition, user)
     return edition
 
 
@@ -378,7 +412,7 @@ def edition_publish(*, edition: ReportEdition, user: Any) -> ReportEdition:
         edition.published_at, edition.published_by = now, user
         edition.status = EditionStatus.PUBLISHED
         _bump(edition)
-        edition.save()
+        _save(edition, user)
     return edition
 
 
@@ -404,10 +438,16 @@ def edition_correct(*, edition: ReportEdition, user: Any, note: str) -> ReportEd
                 % {"number": latest.number},
                 code="not_latest",
             )
-        new = ReportEdition.objects.create(
+        new = _create(
+            ReportEdition,
+            user,
             organisation=edition.organisation,
             report=edition.report,
-            number=edition.number + 1,
+            # Deleted editions keep their numbers.
+            number=ReportEdition._base_manager.filter(report=edition.report).aggregate(
+                models.Max("number")
+            )["number__max"]
+            + 1,
             corrects=edition,
             correction_note=note,
         )

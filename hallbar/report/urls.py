@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hallbar.organisation import record_views
 from hallbar.report import views
 
 app_name = "report"
@@ -20,4 +21,6 @@ urlpatterns = [
     path("report/<int:pk>/steps/<slug:step>/", views.edition_step, name="edition_step"),
     path("report/<int:pk>/decision/", views.edition_decide, name="edition_decide"),
     path("report/<int:pk>/correct/", views.edition_correct, name="edition_correct"),
+    # The record: history, delete and restore (hallbar/core/records.py).
+    *record_views.paths("report/", "edition"),
 ]

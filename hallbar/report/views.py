@@ -120,6 +120,15 @@ def _workflow(granted: access.Granted, edition: ReportEdition) -> dict[str, Any]
         "can_edit": can_edit,
         "texts_editable": status == EditionStatus.DRAFT,
         "can_comment": status != EditionStatus.PUBLISHED and granted.may("report.comment"),
+        "history_url": reverse(
+            "report:edition_history", kwargs={"org_code": organisation.code, "pk": edition.pk}
+        ),
+        # A published edition is never deleted (hallbar/report/records.py).
+        "delete_url": reverse(
+            "report:edition_delete", kwargs={"org_code": organisation.code, "pk": edition.pk}
+        )
+        if status != EditionStatus.PUBLISHED and granted.may("report.delete_edition", edition)
+        else "",
     }
 
 

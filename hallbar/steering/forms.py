@@ -5,7 +5,6 @@ another organisation's body, document or goal is refused as an invalid choice.
 Writes do not happen here: views hand `cleaned_data` to `services`.
 """
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.agenda.models import Dimension, Goal, GoalSet, GoalSetKind, LocalisedText, Target
 from hallbar.core.forms import VersionedFormMixin
 from hallbar.organisation.models import Body, BodyKind, Organisation
+from hallbar.steering.focus import Focus
 from hallbar.steering.models import (
     Action,
     ActionStatus,
@@ -412,6 +412,20 @@ def _all(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
+    def add_focus_filter(self, focus: Focus | None) -> None:
+        """Add the filter "only prioritised targets" when a later app says which targets
+        are prioritised (`hallbar.steering.focus`); without one there is no such filter."""
+        if focus is None:
+            return
+        source = focus.source
+        if focus.is_draft:
+            source = _("%(source)s (draft)") % {"source": source}
+        self.fields["prioritised"] = forms.BooleanField(
+            label=_("Only prioritised targets"),
+            required=False,
+            help_text=_("Prioritised in %(source)s.") % {"source": source},
+        )
+
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filter values (an unbound form filters nothing)."""
         if not self.is_bound:
@@ -461,6 +475,8 @@ class TargetFilterField(forms.CharField):
 
 
 class GoalFilterForm(FilterForm):
+    """The register of local goals; `focus` adds "only prioritised targets"."""
+
     level = forms.ChoiceField(label=_("Level"), required=False, choices=_all(GoalLevel.choices))
     body = forms.ModelChoiceField(
         label=_("Body"), required=False, queryset=Body.objects.none(), empty_label=_("All")
@@ -472,12 +488,17 @@ class GoalFilterForm(FilterForm):
         label=_("Target"), required=False, max_length=20, help_text=_("E.g. 11.2.")
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, focus: Focus | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         limit_to_bodies(self.fields["body"], organisation)
+        self.add_focus_filter(focus)
 
 
 class ActionFilterForm(FilterForm):
+    """The register of actions; `focus` adds "only prioritised targets"."""
+
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_all(ActionStatus.choices)
     )
@@ -494,9 +515,12 @@ class ActionFilterForm(FilterForm):
         label=_("Target"), required=False, max_length=20, help_text=_("E.g. 11.2.")
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, focus: Focus | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         limit_to_bodies(self.fields["body"], organisation)
+        self.add_focus_filter(focus)
         self.fields["plan"].queryset = (
             SteeringDocument.objects.for_organisation(organisation)
             .filter(Q(level=DocumentLevel.ACTION_PLAN) | Q(actions__isnull=False))
@@ -506,33 +530,6 @@ class ActionFilterForm(FilterForm):
 
 
 # Delete confirmation
-
-
-class DeleteConfirmForm(forms.Form):
-    """The confirmation page's form: the version shown, and an optional reason for
-    the history (as long as the history keeps it)."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=100,
-        help_text=_("Recorded in the history, e.g. “Registered twice”."),
-    )
-
-    def clean_version(self) -> dt.datetime | None:
-        try:
-            return dt.datetime.fromisoformat(self.cleaned_data["version"])
-        except ValueError:
-            # A hidden field has no place to show an error: report it for the form.
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    _("The form is out of date. Reload the page and try again."),
-                    code="bad_version",
-                ),
-            )
-            return None
 
 
 # Working groups

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hallbar.agenda.models import Dimension
+from hallbar.core.models import AliveManager, SoftDeletable
 from hallbar.lib.terms import add_months, term_containing
 from hallbar.organisation.mandates import body_may_decide
 from hallbar.organisation.models import BodyKind, TenantModel, TenantQuerySet
@@ -82,44 +83,14 @@ class SteeringQuerySet(TenantQuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
-# Kept for callers of the earlier name.
-DecidedQuerySet = SteeringQuerySet
+class SoftDeleteModel(SoftDeletable, TenantModel):
+    """A steering record: soft deletion, and `objects` without the deleted rows."""
 
-
-class AliveManager(models.Manager.from_queryset(SteeringQuerySet)):
-    """The default manager: a soft-deleted row is a record, no longer part of the work.
-
-    Being the default manager, it also filters related managers and prefetches
-    (`document.actions.all()`), so a deleted action never shows under its plan.
-    """
-
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class SoftDeleteModel(TenantModel):
-    """Soft deletion: who deleted the row and when. Both are recorded in the history."""
-
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("deleted by"),
-    )
-
-    objects = AliveManager()
+    objects = AliveManager.from_queryset(SteeringQuerySet)()
     with_deleted = SteeringQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def is_public_record(self) -> bool:
         """Decided now or at any point of its history: then deleting it is only ever soft."""

@@ -134,7 +134,9 @@ def document_get(
 def goal_list(
     *, organisation: Organisation, include_drafts: bool, filters: Mapping[str, Any]
 ) -> QuerySet[LocalGoal]:
-    """Council goals before committee goals. Filters: q, level, body, status, target."""
+    """Council goals before committee goals. Filters: q, level, body, status, target,
+    among_targets (ids: only goals serving one of these targets, e.g. the prioritised
+    ones of `focus.py`)."""
     goals = goals_visible(organisation=organisation, include_drafts=include_drafts)
     goals = _search(goals, filters.get("q"), "title", "description")
     for name in ("level", "body", "status"):
@@ -142,6 +144,8 @@ def goal_list(
             goals = goals.filter(**{name: value})
     if target := filters.get("target"):
         goals = goals.filter(targets=target)
+    if (among := filters.get("among_targets")) is not None:
+        goals = goals.filter(pk__in=LocalGoal.objects.filter(targets__in=list(among)).values("pk"))
     return (
         goals.select_related("body", "document")
         .prefetch_related(_target_codes())
@@ -183,7 +187,8 @@ def goal_get(*, organisation: Organisation, pk: int, include_drafts: bool) -> Lo
 def action_list(
     *, organisation: Organisation, include_drafts: bool, filters: Mapping[str, Any]
 ) -> QuerySet[Action]:
-    """Filters: q, status, body, plan, target."""
+    """Filters: q, status, body, plan, target, among_targets (ids: only actions serving
+    one of these targets)."""
     actions = actions_visible(organisation=organisation, include_drafts=include_drafts)
     actions = _search(actions, filters.get("q"), "title", "description", "owner")
     for name in ("status", "body", "plan"):
@@ -191,6 +196,8 @@ def action_list(
             actions = actions.filter(**{name: value})
     if target := filters.get("target"):
         actions = actions.filter(targets=target)
+    if (among := filters.get("among_targets")) is not None:
+        actions = actions.filter(pk__in=Action.objects.filter(targets__in=list(among)).values("pk"))
     return (
         actions.select_related("plan", "body")
         .prefetch_related(_target_codes())

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from hallbar.steering import agenda_views, record_views, views, working_group_views
+from hallbar.organisation import record_views
+from hallbar.steering import agenda_views, views, working_group_views
 
 app_name = "steering"
 
@@ -21,37 +22,10 @@ urlpatterns = [
     path("actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
-    # The record: history, delete and restore of each object, exports (record_views.py).
-    path(
-        "documents/<int:pk>/history/",
-        record_views.history,
-        {"kind": "document"},
-        name="document_history",
-    ),
-    path(
-        "documents/<int:pk>/delete/",
-        record_views.delete,
-        {"kind": "document"},
-        name="document_delete",
-    ),
-    path(
-        "documents/<int:pk>/restore/",
-        record_views.restore,
-        {"kind": "document"},
-        name="document_restore",
-    ),
-    path("goals/<int:pk>/history/", record_views.history, {"kind": "goal"}, name="goal_history"),
-    path("goals/<int:pk>/delete/", record_views.delete, {"kind": "goal"}, name="goal_delete"),
-    path("goals/<int:pk>/restore/", record_views.restore, {"kind": "goal"}, name="goal_restore"),
-    path(
-        "actions/<int:pk>/history/", record_views.history, {"kind": "action"}, name="action_history"
-    ),
-    path("actions/<int:pk>/delete/", record_views.delete, {"kind": "action"}, name="action_delete"),
-    path(
-        "actions/<int:pk>/restore/", record_views.restore, {"kind": "action"}, name="action_restore"
-    ),
-    path("records/deleted/", record_views.deleted_records, name="deleted_records"),
-    path("exports/<slug:name>/", record_views.export, name="export"),
+    # The record: history, delete and restore of each object (organisation/record_views.py).
+    *record_views.paths("documents/", "document"),
+    *record_views.paths("goals/", "goal"),
+    *record_views.paths("actions/", "action"),
     # Working groups (working_group_views.py).
     path("working-groups/", working_group_views.working_group_list, name="working_group_list"),
     path(
@@ -69,10 +43,5 @@ urlpatterns = [
         working_group_views.working_group_edit,
         name="working_group_edit",
     ),
-    path(
-        "working-groups/<int:pk>/history/",
-        record_views.history,
-        {"kind": "working_group"},
-        name="working_group_history",
-    ),
+    *record_views.paths("working-groups/", "working_group", pages=("history",)),
 ]

@@ -27,7 +27,7 @@ from hallbar.core.forms import submitted
 from hallbar.organisation import access
 from hallbar.organisation.mandates import ACTION_SCOPES, DOCUMENT_SCOPES, GOAL_SCOPES
 from hallbar.organisation.models import Organisation
-from hallbar.steering import sections, selectors, services, visibility
+from hallbar.steering import focus, sections, selectors, services, visibility
 from hallbar.steering.forms import (
     ActionFilterForm,
     ActionForm,
@@ -50,6 +50,15 @@ def _render_register(
     # The same URL answers with a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _focus_filters(filter_form: forms.Form, found: focus.Focus | None) -> dict[str, Any]:
+    """The form's valid filters, "only prioritised targets" turned into the targets'
+    ids (the set fetched once for the page by `focus.focus_for`)."""
+    filters = filter_form.filters()  # type: ignore[attr-defined]
+    if filters.pop("prioritised", False) and found is not None:
+        filters["among_targets"] = found.target_ids
+    return filters
 
 
 def _reader_context(granted: access.Granted, add_permission: str) -> dict[str, Any]:
@@ -276,13 +285,20 @@ def goal_list(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "organisation.view")
     organisation = granted.organisation
     context = _reader_context(granted, "steering.add_goal")
-    filter_form = GoalFilterForm(request.GET or None, organisation=organisation)
+    # The prioritised targets (a later app's, through focus.py): one query for the page.
+    found = focus.focus_for(organisation, sees_drafts=context["include_drafts"])
+    filter_form = GoalFilterForm(request.GET or None, organisation=organisation, focus=found)
     goals = selectors.goal_list(
         organisation=organisation,
         include_drafts=context["include_drafts"],
-        filters=filter_form.filters(),
+        filters=_focus_filters(filter_form, found),
     )
-    context |= {"filter_form": filter_form, "goals": goals, "results_id": "goal-results"}
+    context |= {
+        "filter_form": filter_form,
+        "goals": goals,
+        "results_id": "goal-results",
+        "focus": found,
+    }
     return _render_register(
         request, "steering/goal_list.html", "steering/includes/goal_results.html", context
     )
@@ -346,7 +362,9 @@ def action_list(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "organisation.view")
     organisation = granted.organisation
     context = _reader_context(granted, "steering.add_action")
-    filter_form = ActionFilterForm(request.GET or None, organisation=organisation)
+    # The prioritised targets (a later app's, through focus.py): one query for the page.
+    found = focus.focus_for(organisation, sees_drafts=context["include_drafts"])
+    filter_form = ActionFilterForm(request.GET or None, organisation=organisation, focus=found)
     # The plan filter names plans: only those the reader may see (a draft plan's title
     # is not public).
     plan = filter_form.fields["plan"]
@@ -358,9 +376,14 @@ def action_list(request: HttpRequest, org_code: str) -> HttpResponse:
     actions = selectors.action_list(
         organisation=organisation,
         include_drafts=context["include_drafts"],
-        filters=filter_form.filters(),
+        filters=_focus_filters(filter_form, found),
     )
-    context |= {"filter_form": filter_form, "actions": actions, "results_id": "action-results"}
+    context |= {
+        "filter_form": filter_form,
+        "actions": actions,
+        "results_id": "action-results",
+        "focus": found,
+    }
     return _render_register(
         request, "steering/action_list.html", "steering/includes/action_results.html", context
     )

@@ -21,10 +21,10 @@ from hallbar.core.forms import submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
 from hallbar.organisation.models import Organisation
+from hallbar.organisation.record_views import get_organisation_for_records
 from hallbar.steering import sections, working_groups
 from hallbar.steering.forms import MemberFormSet, WorkingGroupForm
 from hallbar.steering.models import WorkingGroup
-from hallbar.steering.record_views import get_organisation_for_records
 
 APPOINT = "steering.appoint_working_group"
 

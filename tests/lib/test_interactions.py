@@ -10,8 +10,7 @@ from hypothesis.extra.numpy import arrays
 from hallbar.lib.interactions import (
     MatrixError,
     clusters,
-    compute,
-    goal_blocks,
+    goal_view,
     influence,
     second_order,
     trade_offs,
@@ -74,14 +73,28 @@ def test_a_pair_scoring_each_other_has_no_second_order_effect():
 
 
 def test_the_goal_level_view_is_the_mean_of_each_block_without_the_diagonal():
-    blocks = goal_blocks(HAND, [1, 1, 2])
+    scored = HAND != 0
+    scored[2, 1] = True  # C→B scored as 0 ("consistent")
+    view = goal_view(HAND, scored, [1, 1, 2])
 
-    assert blocks.goals == [1, 2]
+    assert view.goals == [1, 2]
     # Goal 1 → 1: A→B (+2), B→A (+1). 1 → 2: A→C (−1), B→C (+3). 2 → 1: C→A (−2), C→B (0).
-    assert blocks.means[0].tolist() == [1.5, 1.0]
-    assert blocks.means[1, 0] == -1.0
-    assert np.isnan(blocks.means[1, 1])  # one target: no pair within goal 2
-    assert blocks.cells.tolist() == [[2, 2], [2, 0]]
+    assert view.means[0].tolist() == [1.5, 1.0]
+    assert view.means[1, 0] == -1.0
+    assert np.isnan(view.means[1, 1])  # one target: no pair within goal 2
+    assert view.pairs.tolist() == [[2, 2], [2, 0]]
+    assert view.scored.tolist() == [[2, 2], [2, 0]]
+
+
+def test_an_unscored_pair_is_left_out_of_the_goal_mean_not_counted_as_zero():
+    scored = HAND != 0
+    scored[1, 2] = False  # B→C not scored yet
+
+    view = goal_view(HAND, scored, [1, 1, 2])
+
+    assert view.means[0, 1] == -1.0  # A→C alone, not (−1 + 0) / 2
+    assert view.scored[0, 1] == 1 and view.pairs[0, 1] == 2
+    assert view.coverage[0, 1] == 0.5
 
 
 def test_trade_offs_are_the_pairs_at_minus_two_or_below():
@@ -128,12 +141,13 @@ def test_a_169_by_169_matrix_is_computed():
     np.fill_diagonal(matrix, 0)
     goals = [n // 10 + 1 for n in range(169)]
 
-    result = compute(matrix, goals)
+    metrics = influence(matrix)
+    view = goal_view(matrix, matrix != 0, goals)
 
-    assert result.influence.out.shape == (169,)
-    assert result.blocks.means.shape == (17, 17)
-    assert np.isclose(result.influence.net.sum(), 0)
-    assert result.clusters  # a dense random matrix has reinforcing links
+    assert metrics.out.shape == (169,)
+    assert view.means.shape == (17, 17)
+    assert np.isclose(metrics.net.sum(), 0)
+    assert clusters(matrix)  # a dense random matrix has reinforcing links
 
 
 # --- properties, against the definitions read literally ------------------------------------
@@ -190,23 +204,27 @@ def test_second_order_matches_the_definition(a):
 
 @settings(max_examples=100, deadline=None)
 @given(matrices(), st.data())
-def test_goal_blocks_are_means_over_the_target_pairs(a, data):
+def test_the_goal_view_is_the_mean_over_the_scored_pairs_of_each_block(a, data):
     n = len(a)
     goal_of = data.draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
-    blocks = goal_blocks(a, goal_of)
-    for g_index, g in enumerate(blocks.goals):
-        for h_index, h in enumerate(blocks.goals):
-            cells = [
-                a[i, j]
+    scored = np.array(data.draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n)))
+    scored = scored.reshape(n, n) & ~np.eye(n, dtype=bool)
+    view = goal_view(a, scored, goal_of)
+    for g_index, g in enumerate(view.goals):
+        for h_index, h in enumerate(view.goals):
+            block = [
+                (i, j)
                 for i in range(n)
                 for j in range(n)
                 if i != j and goal_of[i] == g and goal_of[j] == h
             ]
-            assert blocks.cells[g_index, h_index] == len(cells)
-            if cells:
-                assert np.isclose(blocks.means[g_index, h_index], np.mean(cells))
+            values = [a[i, j] for i, j in block if scored[i, j]]
+            assert view.pairs[g_index, h_index] == len(block)
+            assert view.scored[g_index, h_index] == len(values)
+            if values:
+                assert np.isclose(view.means[g_index, h_index], np.mean(values))
             else:
-                assert np.isnan(blocks.means[g_index, h_index])
+                assert np.isnan(view.means[g_index, h_index])
 
 
 @settings(max_examples=60, deadline=None)

@@ -54,7 +54,7 @@ def actor(world, other_world, persona):
 RULE_TABLE = [
     ("organisation.view", None, EVERYONE),
     ("organisation.view_internal", None, INTERNAL),
-    ("steering.view_records", None, INTERNAL),
+    ("organisation.view_records", None, INTERNAL),
     ("organisation.change_mandates", None, ADMINISTRATORS),
     # New objects: the form opens for anyone who writes some of the kind.
     ("steering.add_document", None, OWN_AREA_WRITERS),
@@ -104,6 +104,10 @@ RULE_TABLE = [
     ("engagement.respond_proposal", "proposal", frozenset({COMMITTEE_OFFICER, ANALYST, STRATEG})),
     ("engagement.respond_proposal", None, frozenset({COMMITTEE_OFFICER, ANALYST, STRATEG})),
     ("engagement.comment", None, INTERNAL - {ORG_ADMIN}),
+    # The author withdraws a proposal nobody acted on; the administrator deletes any
+    # (kept when taken up) and restores.
+    ("engagement.delete_proposal", "proposal", frozenset({COUNCIL_INTERNAL, ORG_ADMIN})),
+    ("engagement.restore_proposal", "proposal", ADMINISTRATORS),
 ]
 # The apps whose rules this table covers; later apps keep their own tables.
 CORE_APPS = ("organisation.", "agenda.", "steering.", "followup.", "engagement.")

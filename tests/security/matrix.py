@@ -124,8 +124,9 @@ CORE_ACCESS: dict[str, tuple[Case, ...]] = {
     "steering:action_restore": (
         page(OWN_AREA_WRITERS, obj="action_tn", methods=("POST",), ok={"POST": 404}),
     ),
-    "steering:deleted_records": (internal(),),
-    "steering:export": (internal(kwargs=(("name", "history-csv"),)),),
+    "organisation:deleted_records": (internal(),),
+    "organisation:export": (internal(kwargs=(("name", "history-csv"),)),),
+    "organisation:mandate_history": (internal(obj="mandate"),),
     # Working groups: internal pages; appointed by ledningsgruppen (no persona sits there).
     "steering:working_group_list": (internal(),),
     "steering:working_group_detail": (internal(obj="working_group"),),

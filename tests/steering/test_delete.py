@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from hallbar.steering import records
+from hallbar.core import records
 from hallbar.steering.models import Action, LocalGoal, SteeringDocument
 from tests.factories import (
     ActionFactory,
@@ -62,7 +62,8 @@ def editor(client, organisation):
 
 
 def url(route, organisation, **kwargs):
-    return reverse(f"steering:{route}", kwargs={"org_code": organisation.code, **kwargs})
+    name = route if ":" in route else f"steering:{route}"
+    return reverse(name, kwargs={"org_code": organisation.code, **kwargs})
 
 
 def confirm(client, organisation, kind, obj, **extra):
@@ -269,7 +270,7 @@ def test_the_deleted_records_page_lists_deleted_and_removed_objects(
     confirm(client, organisation, "document", decided_plan)
     confirm(client, organisation, "document", draft_plan)
 
-    page = client.get(url("deleted_records", organisation)).content.decode()
+    page = client.get(url("organisation:deleted_records", organisation)).content.decode()
 
     assert decided_plan.title in page
     assert draft_plan.title in page

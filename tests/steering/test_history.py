@@ -9,7 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from hallbar.steering import records
+from hallbar.core import records
 from hallbar.steering.models import Action, SteeringDocument
 from tests.factories import (
     ActionFactory,
@@ -65,7 +65,8 @@ def editor(client, analyst):
 
 
 def url(route, organisation, **kwargs):
-    return reverse(f"steering:{route}", kwargs={"org_code": organisation.code, **kwargs})
+    name = route if ":" in route else f"steering:{route}"
+    return reverse(name, kwargs={"org_code": organisation.code, **kwargs})
 
 
 def action_data(plan, body, **overrides):
@@ -252,7 +253,7 @@ def test_a_user_of_another_organisation_gets_not_found(client, organisation, pla
     client.force_login(stranger)
 
     assert client.get(url("document_history", organisation, pk=plan.pk)).status_code == 404
-    export = url("export", organisation, name="history-csv")
+    export = url("organisation:export", organisation, name="history-csv")
     assert client.get(export, {"kind": "document", "pk": plan.pk}).status_code == 404
 
 
@@ -260,7 +261,7 @@ def test_another_organisations_object_has_no_history_here(client, organisation, 
     foreign = SteeringDocumentFactory(organisation=OrganisationFactory(code="0180"))
 
     assert client.get(url("document_history", organisation, pk=foreign.pk)).status_code == 404
-    export = url("export", organisation, name="history-json")
+    export = url("organisation:export", organisation, name="history-json")
     assert client.get(export, {"kind": "document", "pk": foreign.pk}).status_code == 404
 
 
@@ -293,7 +294,8 @@ def test_the_history_exports_as_csv_one_row_per_changed_field(
     edit_action(client, organisation, action, plan, committee, title="Ny titel")
 
     response = client.get(
-        url("export", organisation, name="history-csv"), {"kind": "action", "pk": action.pk}
+        url("organisation:export", organisation, name="history-csv"),
+        {"kind": "action", "pk": action.pk},
     )
 
     assert response.status_code == 200
@@ -315,7 +317,8 @@ def test_the_history_exports_as_json(client, organisation, committee, plan, edit
     action = create_action(client, organisation, plan, committee)
 
     response = client.get(
-        url("export", organisation, name="history-json"), {"kind": "action", "pk": action.pk}
+        url("organisation:export", organisation, name="history-json"),
+        {"kind": "action", "pk": action.pk},
     )
 
     document = json.loads(response.content)
@@ -335,7 +338,7 @@ def test_the_whole_record_of_the_organisation_exports_without_another_organisati
     foreign_plan.save()  # a version of its own
 
     response = client.get(
-        url("export", organisation, name="history-csv"), {"organisation": foreign.pk}
+        url("organisation:export", organisation, name="history-csv"), {"organisation": foreign.pk}
     )
 
     content = response.content.decode("utf-8-sig")
@@ -348,13 +351,17 @@ def test_a_formula_typed_into_a_field_is_not_run_by_a_spreadsheet(
 ):
     create_action(client, organisation, plan, committee, title="=HYPERLINK(1)")
 
-    response = client.get(url("export", organisation, name="history-csv"), {"kind": "action"})
+    response = client.get(
+        url("organisation:export", organisation, name="history-csv"), {"kind": "action"}
+    )
 
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
 
 
 def test_an_unknown_export_is_not_found(client, organisation, editor):
-    assert client.get(url("export", organisation, name="everything")).status_code == 404
+    assert (
+        client.get(url("organisation:export", organisation, name="everything")).status_code == 404
+    )
 
 
 def test_a_document_with_no_history_is_still_shown(client, organisation, editor):

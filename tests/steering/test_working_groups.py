@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hallbar.steering import records, working_groups
+from hallbar.core import records
+from hallbar.steering import working_groups
 from hallbar.steering.models import WorkingGroup, WorkingGroupMember
 from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory, UserFactory
 

@@ -8,6 +8,7 @@ class ImpactConfig(AppConfig):
     verbose_name = _("Impact assessment")
 
     def ready(self) -> None:
-        from hallbar.analysis.impact import signals
+        from hallbar.analysis.impact import records, signals
 
         signals.connect()
+        records.register_kinds()

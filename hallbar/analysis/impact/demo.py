@@ -1,7 +1,8 @@
-"""Demo data: three invented but realistic cases of Hallstahammar with their impact
-assessments, the goal conflicts they raise, and one conflict decided by the municipal
-executive board. Runs after the interactions demo (the example matrix) and the status
-analysis demo (prioritised targets), so rule (b) sees both when they are there.
+"""Demo data: four invented but realistic cases of Hallstahammar with their impact
+assessments, the goal conflicts they raise, one conflict decided by the municipal
+executive board and one withdrawn when a revised assessment no longer showed it. Runs
+after the interactions demo (the example matrix) and the status analysis demo
+(prioritised targets), so rule (b) sees both when they are there.
 
 Idempotent: a case is found by its diary number and left alone if it exists; the
 conflicts are raised by the idempotent detection; the decision is recorded once.
@@ -15,11 +16,10 @@ from django.db import transaction
 
 from hallbar.agenda.models import Target
 from hallbar.analysis.impact import services
-from hallbar.analysis.impact.conflicts import Detection, detect_for_action
+from hallbar.analysis.impact.conflicts import Detection, detect_conflicts
 from hallbar.analysis.impact.models import Case, ConflictOrigin, ConflictStatus, GoalConflict
 from hallbar.organisation.models import Body, Organisation
 from hallbar.steering.demo import DemoDataError
-from hallbar.steering.models import Action
 
 ORGANISATION_CODE = "1961"
 NOTE = "Exempeldata i Hållbars demo – inte ett ärende hos Hallstahammars kommun."
@@ -42,6 +42,9 @@ class DemoCase:
     principles: dict[str, tuple[str, str]]
     gaps: tuple[bool, str] = (False, "")
     decided: tuple[dt.date, str] | None = None  # (date, §)
+    # The effects of a second, revised assessment: its conflict no longer holding is
+    # withdrawn ("avskriven") by detection.
+    revised: tuple[tuple[str, str, str], ...] = ()
 
 
 CASES: tuple[DemoCase, ...] = (
@@ -141,6 +144,40 @@ CASES: tuple[DemoCase, ...] = (
         },
         gaps=(True, "Effekten på ålens och laxöringens vandring är inte utredd."),
     ),
+    DemoCase(
+        diary_number="TN 2026/31",
+        title="Ny gång- och cykelbro över Kolbäcksån vid Eriksberg",
+        deciding=TN,
+        preparing=TN,
+        date=dt.date(2026, 6, 8),
+        description=(
+            "En gång- och cykelbro kortar vägen mellan Eriksberg och skolorna med 1,2 km. "
+            "Den första bedömningen visade att fem alléträd skulle fällas vid brofästet; "
+            "efter omprojektering flyttas brofästet och träden står kvar. " + NOTE
+        ),
+        dimensions={
+            "social": ("2", "Säkrare skolväg för barn i Eriksberg."),
+            "ecological": ("1", "Fler väljer cykel i stället för bil till skolan."),
+            "economic": ("0", "Ryms i investeringsbudgeten för gång- och cykelvägar."),
+        },
+        effects=(
+            ("11.2", "2", "Säker och tillgänglig gång- och cykelväg till skolorna."),
+            ("3.6", "1", "Färre barn korsar Strömsholmsvägen."),
+            ("15.5", "-1", "Fem alléträd med hackspettsbon fälls vid det norra brofästet."),
+        ),
+        principles={
+            "whole_picture": ("yes", "Trafik, skola och natur har bedömt förslaget ihop."),
+            "collaboration": ("yes", "Samråd med skolorna och Naturskyddsföreningen."),
+            "systematic": ("yes", ""),
+            "prioritisation": ("yes", ""),
+            "communication": ("yes", "Information till vårdnadshavare via skolorna."),
+        },
+        revised=(
+            ("11.2", "2", "Säker och tillgänglig gång- och cykelväg till skolorna."),
+            ("3.6", "1", "Färre barn korsar Strömsholmsvägen."),
+            ("15.5", "0", "Brofästet flyttas 15 meter söderut; alléträden står kvar."),
+        ),
+    ),
 )
 
 DECISION = {
@@ -172,6 +209,7 @@ class ImpactDemoSummary:
         return (
             f"impact: {len(self.cases_created)} cases assessed, "
             f"{len(self.conflicts.created)} goal conflicts raised"
+            + (f", {len(self.conflicts.withdrawn)} withdrawn" if self.conflicts.withdrawn else "")
             + (", one decided by KS" if self.decided else "")
         )
 
@@ -190,16 +228,16 @@ def demo_load() -> ImpactDemoSummary:
     summary = ImpactDemoSummary()
     with transaction.atomic():
         for item in CASES:
-            if Case.objects.filter(
+            if Case.with_deleted.filter(
                 organisation=organisation, diary_number=item.diary_number
             ).exists():
                 continue
             summary.conflicts += _load_case(organisation, bodies, officer, item)
             summary.cases_created.append(item.diary_number)
         summary.decided = _decide(organisation, bodies)
-        # Rule (b) over the demo's actions (needs prioritised targets and the matrix).
-        for action in Action.objects.for_organisation(organisation).select_related("body"):
-            summary.conflicts += detect_for_action(action)
+        # Rule (b) over the demo's actions (needs prioritised targets and the matrix), in
+        # one pass with the open cases.
+        summary.conflicts += detect_conflicts(organisation)
     return summary
 
 
@@ -217,24 +255,26 @@ def _load_case(organisation, bodies, officer, item: DemoCase) -> Detection:
         "decision_paragraph": item.decided[1] if item.decided else "",
     }
     case = services.case_save(organisation=organisation, fields=fields, links={})
-    targets = {
-        t.code: t for t in Target.objects.agenda2030().filter(code__in=[e[0] for e in item.effects])
-    }
-    unknown = [code for code, *_ in item.effects if code not in targets]
+    codes = [e[0] for e in (*item.effects, *item.revised)]
+    targets = {t.code: t for t in Target.objects.agenda2030().filter(code__in=codes)}
+    unknown = [code for code in codes if code not in targets]
     if unknown:
         raise DemoDataError(f"Unknown targets in the demo case {item.diary_number}: {unknown}")
-    effects = [
-        services.EffectInput(target=targets[code], rating=rating, motivation=motivation)
-        for code, rating, motivation in item.effects
-    ]
-    return services.assessment_save(
-        case=case,
-        user=officer,
-        dimensions=item.dimensions,
-        principles=item.principles,
-        effects=effects,
-        knowledge_gaps=item.gaps,
-    )
+    detection = Detection()
+    for rated in (item.effects, item.revised) if item.revised else (item.effects,):
+        detection += services.assessment_save(
+            case=case,
+            user=officer,
+            dimensions=item.dimensions,
+            principles=item.principles,
+            effects=[
+                services.EffectInput(target=targets[code], rating=rating, motivation=motivation)
+                for code, rating, motivation in rated
+            ],
+            knowledge_gaps=item.gaps,
+            expected_version=case.updated_at,
+        )
+    return detection
 
 
 def _decide(organisation, bodies) -> bool:

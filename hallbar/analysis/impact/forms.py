@@ -456,8 +456,11 @@ class ConflictForm(SteeringFormMixin, forms.ModelForm):
         self.fields["action"].queryset = Action.objects.for_organisation(organisation).order_by(
             "title"
         )
+        # Decided on the decision page; withdrawn (and reopened) by detection only.
         self.fields["status"].choices = [
-            (value, label) for value, label in ConflictStatus.choices if value != "decided"
+            (value, label)
+            for value, label in ConflictStatus.choices
+            if value not in (ConflictStatus.DECIDED, ConflictStatus.WITHDRAWN)
         ]
         if self.instance.pk:
             self.initial.setdefault(
@@ -468,6 +471,11 @@ class ConflictForm(SteeringFormMixin, forms.ModelForm):
                 # decision page, never undone here.
                 self.fields["status"].choices = [
                     (ConflictStatus.DECIDED.value, ConflictStatus.DECIDED.label)
+                ]
+            elif self.instance.is_withdrawn:
+                # Withdrawn by detection: it reopens by itself if its condition returns.
+                self.fields["status"].choices = [
+                    (ConflictStatus.WITHDRAWN.value, ConflictStatus.WITHDRAWN.label)
                 ]
         self._init_version()
 

@@ -6,7 +6,9 @@ rates its effect on the three dimensions and on each affected goal or target
 assessment lives on the case itself, so one version of the case is one version of its
 assessment. A `GoalConflict` is raised from an assessment or an action by the rules of
 METHODS.md §5 (`conflicts.py`) or by hand, and is weighed and decided by a body with a
-decide mandate.
+decide mandate; an automatic one whose condition no longer holds is withdrawn
+("avskriven") by detection, and reopens if the condition returns. Cases and conflicts
+raised by hand can be deleted (`records.py`): softly when they are a record to keep.
 
 Versions: like the steering chain, the version of a row is its `updated_at`
 (`steering.records.check_version`), carried by forms in a hidden field.
@@ -18,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallbar.core.models import AliveManager, SoftDeletable
 from hallbar.organisation.models import TenantModel, TenantQuerySet
 from hallbar.steering.models import RecordedHistory
 
@@ -94,7 +97,7 @@ class CaseQuerySet(TenantQuerySet):
         return self.filter(status=CaseStatus.DECIDED)
 
 
-class Case(TenantModel):
+class Case(SoftDeletable, TenantModel):
     """A case (ärende) and its sustainability impact assessment."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -180,7 +183,9 @@ class Case(TenantModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    # Deleted cases are left out everywhere (hallbar.core.records); `with_deleted` too.
+    objects = AliveManager.from_queryset(CaseQuerySet)()
+    with_deleted = CaseQuerySet.as_manager()
     history = RecordedHistory(
         m2m_fields=[steering_documents, local_goals, actions, discarded_targets]
     )
@@ -223,6 +228,21 @@ class Case(TenantModel):
                 errors[name] = _("Choose one of your organisation's own bodies.")
         if self.status == CaseStatus.DECIDED and not self.decision_date:
             errors["decision_date"] = _("Enter the date the case was decided.")
+        # The unique constraint is checked against live cases only (the default manager);
+        # a deleted case keeps its diary number, as the registry does.
+        if (
+            self.diary_number
+            and Case.with_deleted.filter(
+                organisation_id=self.organisation_id,
+                diary_number=self.diary_number.strip(),
+                deleted_at__isnull=False,
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["diary_number"] = _(
+                "A deleted case has this diary number. Restore it under “Deleted records” instead."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -258,6 +278,21 @@ class Case(TenantModel):
     @property
     def is_assessed(self) -> bool:
         return self.assessed_at is not None
+
+    def is_public_record(self) -> bool:
+        """Deleting keeps the case (softly) when it is, or ever was, decided, or when a
+        conflict that stays on record refers to it: a decided one (precedent) or one
+        raised by hand. A draft that never was is removed, its automatic conflicts
+        with it (hallbar/analysis/impact/records.py)."""
+        if self.status == CaseStatus.DECIDED:
+            return True
+        if self.history.filter(status=CaseStatus.DECIDED).exists():
+            return True
+        return (
+            GoalConflict.with_deleted.filter(case=self)
+            .filter(Q(status=ConflictStatus.DECIDED) | Q(rule_key="") | Q(origin="manual"))
+            .exists()
+        )
 
 
 class EffectOrigin(models.TextChoices):
@@ -353,14 +388,29 @@ class ConflictStatus(models.TextChoices):
     OPEN = "open", _("Open")
     PREPARING = "preparing", _("Under preparation")
     DECIDED = "decided", _("Decided")
+    # Closed without a decision ("avskriven"): detection found that the condition which
+    # raised an automatic conflict no longer holds. It reopens if the condition returns.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Awaiting a weighing: what "open conflicts" counts (not decided, not withdrawn).
+ACTIVE_STATUSES = (ConflictStatus.OPEN, ConflictStatus.PREPARING)
 
 
 class GoalConflictQuerySet(TenantQuerySet):
     def decided(self):
         return self.filter(status=ConflictStatus.DECIDED)
 
+    def active(self):
+        """Open or under preparation: still to be weighed."""
+        return self.filter(status__in=ACTIVE_STATUSES)
 
-class GoalConflict(TenantModel):
+    def automatic(self):
+        """Raised by detection (METHODS §5), not by hand."""
+        return self.exclude(rule_key="").exclude(origin=ConflictOrigin.MANUAL)
+
+
+class GoalConflict(SoftDeletable, TenantModel):
     """A goal conflict that needs a political trade-off, and how it was decided."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -414,6 +464,10 @@ class GoalConflict(TenantModel):
     decision_paragraph = models.CharField(_("paragraph (§)"), max_length=20, blank=True)
     trade_off = models.TextField(_("trade-off chosen"), blank=True)
     reasoning = models.TextField(_("reasoning"), blank=True)
+    # Set by detection only (conflicts.py): when and why an automatic conflict was
+    # withdrawn; cleared when it reopens (the history keeps them).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True, editable=False)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -425,7 +479,9 @@ class GoalConflict(TenantModel):
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = GoalConflictQuerySet.as_manager()
+    # Only conflicts raised by hand are ever deleted (records.py); `with_deleted` too.
+    objects = AliveManager.from_queryset(GoalConflictQuerySet)()
+    with_deleted = GoalConflictQuerySet.as_manager()
     history = RecordedHistory(m2m_fields=[targets, goals])
 
     class Meta:
@@ -450,6 +506,11 @@ class GoalConflict(TenantModel):
                 ),
                 name="conflict_decision_complete",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="conflict_withdrawal_has_date_and_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -467,6 +528,20 @@ class GoalConflict(TenantModel):
     @property
     def is_decided(self) -> bool:
         return self.status == ConflictStatus.DECIDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ConflictStatus.WITHDRAWN
+
+    @property
+    def is_automatic(self) -> bool:
+        return bool(self.rule_key) and self.origin != ConflictOrigin.MANUAL
+
+    def is_public_record(self) -> bool:
+        """Decided now or ever: a precedent, so deleting it is only ever soft."""
+        if self.status == ConflictStatus.DECIDED:
+            return True
+        return self.history.filter(status=ConflictStatus.DECIDED).exists()
 
 
 class RemarkKind(models.TextChoices):

@@ -199,7 +199,11 @@ def compiled_by_body(organisation: Organisation, year: int) -> list[BodyCompilat
     rates a goal both ways counts on both sides. Three queries."""
     effects = (
         EffectRating.objects.for_organisation(organisation)
-        .filter(case__status=CaseStatus.DECIDED, case__decision_date__year=year)
+        .filter(
+            case__status=CaseStatus.DECIDED,
+            case__decision_date__year=year,
+            case__deleted_at__isnull=True,
+        )
         .select_related("case__deciding_body", "target__goal", "goal")
         .order_by("case__deciding_body__name", "case__decision_date", "case_id")
     )

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallbar.agenda.models import Goal, Target
 from hallbar.analysis.impact.conflicts import Detection, detect_for_case
@@ -37,6 +38,11 @@ from hallbar.core.versions import check_version, one_version
 from hallbar.organisation.models import Body, Organisation
 
 CASE_LINKS = ("steering_documents", "local_goals", "actions")
+
+WITHDRAWN_NOT_DECIDED = gettext_lazy(
+    "The conflict is withdrawn: the condition that raised it no longer holds, so there is "
+    "nothing to weigh. It reopens by itself if the condition returns."
+)
 
 
 def _check_own(organisation: Organisation, **related: Any) -> None:
@@ -227,6 +233,29 @@ def _check_weigher(organisation: Organisation, body: Body | None, owner_id, fiel
         )
 
 
+def _check_withdrawal_by_hand(before: str, after: str) -> None:
+    """Only detection withdraws a conflict or reopens a withdrawn one."""
+    withdrawn = ConflictStatus.WITHDRAWN
+    if after == withdrawn and before != withdrawn:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only Hållbar withdraws a conflict, when the condition that raised it "
+                    "no longer holds."
+                )
+            }
+        )
+    if before == withdrawn and after != withdrawn:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A withdrawn conflict reopens by itself when the condition that raised "
+                    "it holds again."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def conflict_save(
     *,
@@ -244,6 +273,7 @@ def conflict_save(
         conflict.raised_by = user if getattr(user, "is_authenticated", False) else None
     else:
         check_version(conflict, expected_version, {**fields, "targets": targets})
+    _check_withdrawal_by_hand(conflict.status, fields.get("status", conflict.status))
     _check_own(organisation, **{k: v for k, v in fields.items() if hasattr(v, "organisation_id")})
     for name, value in fields.items():
         setattr(conflict, name, value)
@@ -269,8 +299,11 @@ def conflict_decide(
     reasoning: str,
     expected_version: dt.datetime | None = None,
 ) -> GoalConflict:
-    """Record how a body with the decide mandate weighed the conflict."""
+    """Record how a body with the decide mandate weighed the conflict. A withdrawn
+    conflict is not decided: there is nothing left to weigh."""
     check_version(conflict, expected_version)
+    if conflict.status == ConflictStatus.WITHDRAWN:
+        raise ValidationError(WITHDRAWN_NOT_DECIDED)
     _check_own(conflict.organisation, decision_body=body)
     _check_weigher(conflict.organisation, body, conflict.owner_id, "decision_body")
     errors = {}

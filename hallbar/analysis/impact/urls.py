@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hallbar.analysis.impact import views
+from hallbar.organisation import record_views
 
 app_name = "impact"
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("impact/cases/<int:pk>/summary/", views.case_summary, name="case_summary"),
     path("impact/cases/<int:pk>/summary.pdf", views.case_summary_pdf, name="case_summary_pdf"),
     path("impact/cases/<int:pk>/remarks/", views.case_remark, name="case_remark"),
-    path("impact/cases/<int:pk>/history/", views.case_history, name="case_history"),
+    # The record: history (and its export), delete and restore (hallbar/core/records.py).
+    *record_views.paths("impact/cases/", "case"),
     path("impact/compiled/", views.compiled, name="compiled"),
     path("impact/conflicts/", views.conflict_list, name="conflict_list"),
     path("impact/conflicts/new/", views.conflict_create, name="conflict_create"),
@@ -21,5 +23,5 @@ urlpatterns = [
     path("impact/conflicts/<int:pk>/edit/", views.conflict_edit, name="conflict_edit"),
     path("impact/conflicts/<int:pk>/decision/", views.conflict_decide, name="conflict_decide"),
     path("impact/conflicts/<int:pk>/remarks/", views.conflict_remark, name="conflict_remark"),
-    path("impact/conflicts/<int:pk>/history/", views.conflict_history, name="conflict_history"),
+    *record_views.paths("impact/conflicts/", "conflict"),
 ]

@@ -12,9 +12,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,10 +35,8 @@ from hallbar.analysis.impact.models import (
     Case,
     CaseStatus,
     ConflictStatus,
-    GoalConflict,
 )
 from hallbar.core.forms import submitted
-from hallbar.core.history import history_of
 from hallbar.core.versions import EditConflict
 from hallbar.lib.pdf import render_pdf
 from hallbar.organisation import access
@@ -221,6 +219,7 @@ def case_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     context.update(
         {
             "can_edit": granted.may("impact.change_case", case),
+            "can_delete": granted.may("impact.delete_case", case),
             "can_propose": granted.may("impact.propose"),
             "remarks": case.remarks.select_related("author") if granted.actor.sees_drafts else [],
             "remark_form": RemarkForm(),
@@ -328,36 +327,6 @@ def _remark(request, granted, *, case=None, conflict=None) -> HttpResponse:
     return redirect(target + "#remarks")
 
 
-def _history(request, granted, model, obj, back_url) -> HttpResponse:
-    if not granted.actor.sees_drafts:
-        raise Http404
-    entries = history_of(
-        model, model._meta.model_name, organisation=granted.organisation, id=obj.pk
-    )
-    context = {
-        "organisation": granted.organisation,
-        "title": str(obj),
-        "entries": entries,
-        "back_url": back_url,
-    }
-    return render(request, "impact/history.html", context)
-
-
-def _require_internal(request, org_code, lookup) -> access.Granted:
-    """History is the organisation's own: others are not told it exists."""
-    try:
-        return access.require(request, org_code, "organisation.view_internal", lookup=lookup)
-    except PermissionDenied:
-        raise Http404 from None
-
-
-def case_history(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = _require_internal(request, org_code, _case(pk))
-    return _history(
-        request, granted, Case, granted.obj, _url("case_detail", granted.organisation, pk=pk)
-    )
-
-
 # --- compiled per body and year -----------------------------------------------------------
 
 
@@ -391,6 +360,12 @@ def conflict_list(request: HttpRequest, org_code: str) -> HttpResponse:
         .select_related("weighing_body", "decision_body", "case", "action")
         .prefetch_related("targets")
     )
+    counts = dict(conflicts.order_by().values_list("status").annotate(count=Count("pk")))
+    status_counts = [
+        (value, label, counts[value])
+        for value, label in ConflictStatus.choices
+        if counts.get(value)
+    ]
     form = ConflictFilterForm(request.GET or None, organisation=organisation)
     if form.is_valid():
         data = form.cleaned_data
@@ -405,6 +380,8 @@ def conflict_list(request: HttpRequest, org_code: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "conflicts": conflicts.distinct(),
+        "status_counts": status_counts,
+        "include_drafts": granted.actor.sees_drafts,
         "form": form,
         "can_add": granted.may("impact.add_conflict"),
     }
@@ -486,7 +463,10 @@ def conflict_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
         ),
         "goals": conflict.goals.all(),
         "can_edit": granted.may("impact.change_conflict", conflict),
-        "can_decide": granted.may("impact.record_decision", conflict),
+        # Only a conflict raised by hand is deleted; detection withdraws the others.
+        "can_delete": not conflict.is_automatic and granted.may("impact.delete_conflict", conflict),
+        # A withdrawn conflict has nothing left to weigh (services.conflict_decide).
+        "can_decide": not conflict.is_withdrawn and granted.may("impact.record_decision", conflict),
         "can_propose": granted.may("impact.propose"),
         "remarks": conflict.remarks.select_related("author") if granted.actor.sees_drafts else [],
         "remark_form": RemarkForm(),
@@ -498,6 +478,9 @@ def conflict_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
 def conflict_decide(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "impact.record_decision", lookup=_conflict(pk))
     organisation, conflict = granted.organisation, granted.obj
+    if conflict.is_withdrawn:
+        messages.error(request, services.WITHDRAWN_NOT_DECIDED)
+        return redirect(_url("conflict_detail", organisation, pk=pk))
     form = DecisionForm(
         submitted(request),
         instance=conflict,
@@ -538,14 +521,3 @@ def conflict_decide(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
 def conflict_remark(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "impact.propose", lookup=_conflict(pk))
     return _remark(request, granted, conflict=granted.obj)
-
-
-def conflict_history(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = _require_internal(request, org_code, _conflict(pk))
-    return _history(
-        request,
-        granted,
-        GoalConflict,
-        granted.obj,
-        _url("conflict_detail", granted.organisation, pk=pk),
-    )

@@ -6,3 +6,8 @@ class InteractionsConfig(AppConfig):
     name = "hallbar.analysis.interactions"
     label = "interactions"
     verbose_name = _("Interactions")
+
+    def ready(self) -> None:
+        from hallbar.analysis.interactions import records
+
+        records.register_kinds()

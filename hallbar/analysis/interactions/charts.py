@@ -58,7 +58,9 @@ def _spec(width: int, height: int) -> dict[str, Any]:
     }
 
 
-def heat_map(codes: list[str], a: np.ndarray, *, chart_id: str = "heat-map") -> Chart:
+def heat_map(
+    codes: list[str], a: np.ndarray, *, chart_id: str = "heat-map", goal_level: bool = False
+) -> Chart:
     """Rows influence columns; the number is printed in every cell."""
     values = [
         {"from": codes[i], "to": codes[j], "score": int(a[i, j]), "label": score_text(int(a[i, j]))}
@@ -78,14 +80,18 @@ def heat_map(codes: list[str], a: np.ndarray, *, chart_id: str = "heat-map") -> 
                     "field": "to",
                     "type": "ordinal",
                     **order,
-                    "title": _("Influenced target (column)"),
+                    "title": _("Influenced goal (column)")
+                    if goal_level
+                    else _("Influenced target (column)"),
                     "axis": {"orient": "top", "labelAngle": -90},
                 },
                 "y": {
                     "field": "from",
                     "type": "ordinal",
                     **order,
-                    "title": _("Influencing target (row)"),
+                    "title": _("Influencing goal (row)")
+                    if goal_level
+                    else _("Influencing target (row)"),
                 },
             },
             "layer": [
@@ -116,30 +122,45 @@ def heat_map(codes: list[str], a: np.ndarray, *, chart_id: str = "heat-map") -> 
             ],
         }
     )
-    return render_chart(
-        spec,
-        chart_id=chart_id,
-        title=_("Heat map of the interaction scores"),
-        description=_(
+    description = (
+        _(
+            "%(n)s goals. Each cell is the influence of progress on the row's goal on the "
+            "column's goal, from −3 (cancelling) to +3 (indivisible); the number is printed "
+            "in the cell. The same scores are in the grid table."
+        )
+        if goal_level
+        else _(
             "%(n)s targets. Each cell is the influence of progress on the row's target on the "
             "column's target, from −3 (cancelling) to +3 (indivisible); the number is printed "
             "in the cell. The same scores are in the grid table."
         )
-        % {"n": len(codes)},
+    )
+    return render_chart(
+        spec,
+        chart_id=chart_id,
+        title=_("Heat map of the interaction scores"),
+        description=description % {"n": len(codes)},
     )
 
 
-def goal_heat_map(
-    goals: list[int], means: list[list[float | None]], *, chart_id: str = "goal-map"
-) -> Chart:
+def goal_heat_map(blocks: list[list[Any]], *, chart_id: str = "goal-map") -> Chart:
+    """The goal-level view of a target-level version (`selectors.goal_blocks`): each block
+    coloured by its mean over the scored pairs, labelled with the mean and, below it, its
+    coverage (scored of possible pairs); a block without a scored pair stays blank."""
+    goals = [row[0].from_goal for row in blocks]
     values = [
-        {"from": str(g), "to": str(h), "mean": m, "label": format_value(m)}
-        for g, row in zip(goals, means, strict=True)
-        for h, m in zip(goals, row, strict=True)
-        if m is not None
+        {
+            "from": str(block.from_goal),
+            "to": str(block.to_goal),
+            "mean": block.mean,
+            "label": f"{format_value(block.mean)}\n{block.scored}/{block.pairs}",
+        }
+        for row in blocks
+        for block in row
+        if block.mean is not None
     ]
     order = [str(g) for g in goals]
-    size = max(200, 40 * len(goals))
+    size = max(200, 48 * len(goals))
     spec = _spec(size, size)
     spec.update(
         {
@@ -175,7 +196,7 @@ def goal_heat_map(
                     },
                 },
                 {
-                    "mark": {"type": "text", "fontSize": 10},
+                    "mark": {"type": "text", "fontSize": 10, "lineBreak": "\n"},
                     "encoding": {
                         "text": {"field": "label"},
                         "color": {
@@ -192,8 +213,10 @@ def goal_heat_map(
         chart_id=chart_id,
         title=_("Goal-level view"),
         description=_(
-            "The mean score of all target pairs between two goals (row influences column); "
-            "the mean is printed in each cell and listed in the table below."
+            "The mean score of the scored target pairs between two goals (row influences "
+            "column; unscored pairs are left out). Each cell shows the mean and, below it, "
+            "how many of the possible pairs are scored; a block without a scored pair is "
+            "blank. The same numbers are in the table below."
         ),
     )
 
@@ -202,9 +225,13 @@ MEASURES = ("out", "in", "net")
 
 
 def influence_bars(
-    codes: list[str], per_target: dict[str, dict], *, chart_id: str = "influence-bars"
+    codes: list[str],
+    per_target: dict[str, dict],
+    *,
+    chart_id: str = "influence-bars",
+    goal_level: bool = False,
 ) -> Chart:
-    """OUT, IN and NET per target, targets ranked by NET."""
+    """OUT, IN and NET per target (or goal), ranked by NET."""
     labels = {
         "out": _("OUT (influences others)"),
         "in": _("IN (influenced by others)"),
@@ -226,7 +253,9 @@ def influence_bars(
                     "field": "target",
                     "type": "ordinal",
                     "sort": ranked,
-                    "title": _("Target (ranked by NET)"),
+                    "title": _("Goal (ranked by NET)")
+                    if goal_level
+                    else _("Target (ranked by NET)"),
                 },
                 "x": {"field": "value", "type": "quantitative", "title": _("Sum of scores")},
                 "yOffset": {"field": "measure", "sort": [str(labels[m]) for m in MEASURES]},
@@ -244,8 +273,13 @@ def influence_bars(
     return render_chart(
         spec,
         chart_id=chart_id,
-        title=_("Influence of each target"),
+        title=_("Influence of each goal") if goal_level else _("Influence of each target"),
         description=_(
+            "Bars of OUT, IN and NET for each goal, ranked by NET; the table of metrics "
+            "has the same numbers."
+        )
+        if goal_level
+        else _(
             "Bars of OUT, IN and NET for each target, ranked by NET; the table of metrics "
             "has the same numbers."
         ),
@@ -259,6 +293,7 @@ def network_svg(
     chart_id: str = "network",
     threshold: int = 2,
     negative: int = -2,
+    goal_level: bool = False,
 ) -> SafeString:
     """Targets as labelled circles; links ≥ +2 as solid green arrows, links ≤ −2 as dashed
     red ones (strength as line width). Laid out with networkx (spring, fixed seed)."""
@@ -308,10 +343,18 @@ def network_svg(
             f'font-family="{FONT}" fill="#1B1B1B">{escape(codes[node])}</text></g>'
         )
     title = _("Network of strong interactions")
-    description = _(
-        "%(n)s targets as circles labelled with their codes; %(pos)s links of +2 or +3 as "
-        "solid green arrows and %(neg)s links of −2 or −3 as dashed red arrows, from the "
-        "influencing to the influenced target. The links are listed in the table below."
+    description = (
+        _(
+            "%(n)s goals as circles labelled with their numbers; %(pos)s links of +2 or +3 "
+            "as solid green arrows and %(neg)s links of −2 or −3 as dashed red arrows, from "
+            "the influencing to the influenced goal. The links are listed in the table below."
+        )
+        if goal_level
+        else _(
+            "%(n)s targets as circles labelled with their codes; %(pos)s links of +2 or +3 as "
+            "solid green arrows and %(neg)s links of −2 or −3 as dashed red arrows, from the "
+            "influencing to the influenced target. The links are listed in the table below."
+        )
     ) % {"n": n, "pos": len(strong), "neg": len(weak)}
     markers = "".join(
         f'<marker id="{chart_id}-{name}" viewBox="0 0 10 10" refX="9" refY="5" '

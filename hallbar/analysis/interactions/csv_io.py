@@ -2,9 +2,12 @@
 
     from_target,to_target,score,rationale,confidence
 
-One row per scored pair. Reading checks every row and reports every problem with its row
-number (the header is row 1) and reason; a file with any problem is refused as a whole,
-so nothing partial is ever saved. Exports implement the house contract
+One row per scored pair. In a goal-level version the two code columns keep their names
+and hold goal codes, "1"…"17"; a target code there is refused (and a goal code in a
+target-level file), with the row and the reason. Reading checks every row and reports
+every problem with its row number (the header is row 1) and reason; a file with any
+problem is refused as a whole, so nothing partial is ever saved. Values from the file
+are quoted “…” in the messages (never Python's repr quotes). Exports implement the house contract
 `render(...) -> (filename, content_type, bytes)`.
 """
 
@@ -12,13 +15,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from hallbar.agenda.models import Target
-from hallbar.analysis.interactions.models import Confidence, InteractionMatrix
-from hallbar.analysis.interactions.services import CellInput, agenda_targets
+from hallbar.agenda.models import Goal, Target
+from hallbar.analysis.interactions.models import Confidence, InteractionMatrix, MatrixLevel
+from hallbar.analysis.interactions.services import (
+    CellInput,
+    agenda_goals,
+    agenda_targets,
+    node_rows,
+)
 from hallbar.lib.interactions import MAX_SCORE, MIN_SCORE
 
 COLUMNS = ("from_target", "to_target", "score", "rationale", "confidence")
@@ -30,7 +39,8 @@ MAX_RATIONALE = 5000
 @dataclass
 class ParsedCells:
     cells: list[CellInput] = field(default_factory=list)
-    targets: dict[str, Target] = field(default_factory=dict)  # every code named, in order
+    # every code named, in order: targets, or goals in a goal-level file
+    nodes: dict[str, Target | Goal] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -45,9 +55,61 @@ def _code(value: str) -> str:
     return value.strip().rstrip(".").lower()
 
 
-def parse_cells(content: bytes, *, allowed: set[str] | None = None) -> ParsedCells:
-    """Read and check a long-form CSV. `allowed`: the only target codes it may name
-    (a replacement of a version's cells); None: any Agenda 2030 target."""
+def _cut(value: object) -> str:
+    """A value from the file as the messages quote it (“…”): at most 20 characters."""
+    return str(value)[:20]
+
+
+def _code_problem(code: str, column: str, *, goal_level: bool, known: dict) -> str | None:
+    """Why `code` cannot be a node of a version of this level (None: it can)."""
+    if code in known:
+        return None
+    values = {"code": _cut(code), "column": column}
+    if goal_level and code in _TARGET_CODES:
+        return (
+            _(
+                "“%(code)s” in %(column)s is a target code, but this version is over goals: "
+                "use goal numbers 1–17"
+            )
+            % values
+        )
+    if not goal_level and code in _GOAL_CODES:
+        return (
+            _(
+                "“%(code)s” in %(column)s is a goal number, but this version is over "
+                "targets: use target codes such as 11.2"
+            )
+            % values
+        )
+    if goal_level:
+        return _("unknown goal “%(code)s” in %(column)s") % values
+    return _("unknown target code “%(code)s” in %(column)s") % values
+
+
+class _Codes:
+    """Membership by shape only (no query): what a code of the other level looks like."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.pattern.fullmatch(code) is not None
+
+
+_GOAL_CODES = _Codes(r"0?[1-9]|1[0-7]")
+_TARGET_CODES = _Codes(r"[0-9]{1,2}\.[0-9a-z]{1,3}")
+
+
+def parse_cells(
+    content: bytes,
+    *,
+    level: str = MatrixLevel.TARGETS,
+    allowed: set[str] | None = None,
+) -> ParsedCells:
+    """Read and check a long-form CSV for a version of `level`. `allowed`: the only
+    codes it may name (a replacement of a version's cells); None: any Agenda 2030
+    target, or any goal 1–17 in a goal-level file."""
+    goal_level = level == MatrixLevel.GOALS
     result = ParsedCells()
     text = _decode(content)
     if text is None:
@@ -76,10 +138,24 @@ def parse_cells(content: bytes, *, allowed: set[str] | None = None) -> ParsedCel
             % {"n": len(rows), "max": MAX_ROWS}
         )
         return result
+    if goal_level:
+        # "03" and "3." name goal 3 as "3" does.
+        rows = [
+            {
+                **row,
+                **{
+                    name: _code(row.get(name) or "").lstrip("0") or _code(row.get(name) or "")
+                    for name in ("from_target", "to_target")
+                },
+            }
+            for row in rows
+        ]
     codes = {_code(row.get(name) or "") for row in rows for name in ("from_target", "to_target")}
-    known = agenda_targets(codes)
+    known: dict[str, Target | Goal] = dict(
+        agenda_goals(codes) if goal_level else agenda_targets(codes)
+    )
     seen: dict[tuple[str, str], int] = {}
-    named: dict[str, Target] = {}
+    named: dict[str, Target | Goal] = {}
     confidences = {str(value) for value in Confidence.values}
     for number, row in enumerate(rows, start=2):
         problems = []
@@ -87,30 +163,41 @@ def parse_cells(content: bytes, *, allowed: set[str] | None = None) -> ParsedCel
         for column, code in (("from_target", origin), ("to_target", destination)):
             if not code:
                 problems.append(_("%(column)s is empty") % {"column": column})
-            elif code not in known:
-                problems.append(
-                    _("unknown target code %(code)r in %(column)s")
-                    % {"code": code[:20], "column": column}
-                )
+            elif problem := _code_problem(code, column, goal_level=goal_level, known=known):
+                problems.append(problem)
             elif allowed is not None and code not in allowed:
-                problems.append(_("target %(code)s is not part of this version") % {"code": code})
+                problems.append(
+                    (
+                        _("goal %(code)s is not part of this version")
+                        if goal_level
+                        else _("target %(code)s is not part of this version")
+                    )
+                    % {"code": code}
+                )
         if origin and origin == destination:
             problems.append(
-                _("a target is not scored against itself (%(code)s)") % {"code": origin}
+                (
+                    _("a goal is not scored against itself (%(code)s)")
+                    if goal_level
+                    else _("a target is not scored against itself (%(code)s)")
+                )
+                % {"code": origin}
             )
         raw_score = (row.get("score") or "").strip().replace("−", "-").lstrip("+")
         try:
             score = int(raw_score)
         except ValueError:
             score = None
-            problems.append(_("score %(value)r is not a whole number") % {"value": raw_score[:20]})
+            problems.append(
+                _("score “%(value)s” is not a whole number") % {"value": _cut(raw_score)}
+            )
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             problems.append(_("score %(value)s is outside −3…+3") % {"value": score})
         confidence = (row.get("confidence") or "").strip().lower() or Confidence.MEDIUM
         if confidence not in confidences:
             problems.append(
-                _("confidence %(value)r is not one of low, medium, high")
-                % {"value": confidence[:20]}
+                _("confidence “%(value)s” is not one of low, medium, high")
+                % {"value": _cut(confidence)}
             )
         rationale = (row.get("rationale") or "").strip()
         if len(rationale) > MAX_RATIONALE:
@@ -132,7 +219,7 @@ def parse_cells(content: bytes, *, allowed: set[str] | None = None) -> ParsedCel
         for code in pair:
             named.setdefault(code, known[code])
         result.cells.append(CellInput(origin, destination, score, rationale, confidence))
-    result.targets = named
+    result.nodes = named
     return result
 
 
@@ -145,16 +232,21 @@ def _csv_bytes(header: list[str], rows: list[list]) -> bytes:
 
 
 def render_cells(matrix: InteractionMatrix) -> tuple[str, str, bytes]:
-    """Every scored pair in the long form: the import's format."""
-    scores = matrix.scores.select_related("from_target", "to_target").order_by(
-        "from_target__goal__number",
-        "from_target__position",
-        "to_target__goal__number",
-        "to_target__position",
-    )
-    rows = [
-        [s.from_target.code, s.to_target.code, s.score, s.rationale, s.confidence] for s in scores
-    ]
+    """Every scored pair in the long form: the import's format (goal codes "1"…"17" in
+    the code columns of a goal-level version)."""
+    if matrix.is_goal_level:
+        fields = ("from_goal__code", "to_goal__code")
+        order = ("from_goal__number", "to_goal__number")
+    else:
+        fields = ("from_target__code", "to_target__code")
+        order = (
+            "from_target__goal__number",
+            "from_target__position",
+            "to_target__goal__number",
+            "to_target__position",
+        )
+    scores = matrix.scores.order_by(*order).values_list(*fields, "score", "rationale", "confidence")
+    rows = [list(row) for row in scores]
     filename = f"interactions-{matrix.organisation.code}-v{matrix.number}.csv"
     return filename, "text/csv; charset=utf-8", _csv_bytes(list(COLUMNS), rows)
 
@@ -173,19 +265,29 @@ METRIC_COLUMNS = (
 
 
 def render_metrics(matrix: InteractionMatrix) -> tuple[str, str, bytes]:
-    """The stored metrics per target (METHODS.md §4)."""
+    """The stored metrics per target (METHODS.md §4), or per goal in a goal-level
+    version (one code column, "goal")."""
     data = matrix.metrics.data
     per_target = data["per_target"]
-    rows = [
-        [row["code"], row["goal"], *[per_target[row["code"]][name] for name in METRIC_COLUMNS]]
-        for row in data["targets"]
-    ]
     filename = f"interaction-metrics-{matrix.organisation.code}-v{matrix.number}.csv"
-    return (
-        filename,
-        "text/csv; charset=utf-8",
-        _csv_bytes(["target", "goal", *METRIC_COLUMNS], rows),
-    )
+    if matrix.is_goal_level:
+        header = ["goal", *METRIC_COLUMNS]
+        rows = [
+            [row["code"], *[per_target[row["code"]][name] for name in METRIC_COLUMNS]]
+            for row in data["targets"]
+        ]
+    else:
+        header = ["target", "goal", *METRIC_COLUMNS]
+        rows = [
+            [row["code"], row["goal"], *[per_target[row["code"]][name] for name in METRIC_COLUMNS]]
+            for row in data["targets"]
+        ]
+    return filename, "text/csv; charset=utf-8", _csv_bytes(header, rows)
+
+
+def allowed_codes(matrix: InteractionMatrix) -> set[str]:
+    """The codes a replacement of the version's scores may name."""
+    return {row.code for row in node_rows(matrix)}
 
 
 EXPORTS = {"cells-csv": render_cells, "metrics-csv": render_metrics}

@@ -1,12 +1,20 @@
-"""Interaction matrices between targets (METHODS.md §4).
+"""Interaction matrices between targets or between goals (METHODS.md §4).
 
 An organisation keeps versions (`InteractionMatrix`) of a cross-impact matrix over an
-ordered list of targets (`MatrixTarget`); each scored pair is an `InteractionScore`
-(−3…+3, with rationale, confidence, who and when). A version is internal (a draft) until
+ordered list of nodes (`MatrixTarget`); each scored pair is an `InteractionScore`
+(−3…+3, with rationale, confidence, who and when). A version's `level`, chosen when it
+is created and fixed afterwards, says what its nodes are: Agenda 2030 targets (the
+`target` foreign keys are set) or goals 1–17 (the `goal` foreign keys are set); check
+constraints keep each row to exactly one kind. A version is internal (a draft) until
 it is published; a published version is a record and is never edited again — the next
 change is a new version copied from it. The computed metrics of a version are stored in
 `MatrixMetrics`, rewritten by the service on every change of a score, so pages read
 them instead of recomputing.
+
+A version is a record (`hallbar.core.records`, kind "matrix", registered in
+`records.py`): its history includes its scores' versions; a draft that never was
+published is removed for good when deleted, a published one is deleted softly (hidden
+from every register, page, API and the apps to the right, restorable).
 """
 
 from django.conf import settings
@@ -14,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hallbar.core.models import AliveManager, SoftDeletable
 from hallbar.lib.interactions import MAX_SCORE, MIN_SCORE
 from hallbar.organisation.models import TenantModel, TenantQuerySet
 
@@ -21,6 +30,13 @@ from hallbar.organisation.models import TenantModel, TenantQuerySet
 class MatrixStatus(models.TextChoices):
     DRAFT = "draft", _("Draft (internal)")
     PUBLISHED = "published", _("Published")
+
+
+class MatrixLevel(models.TextChoices):
+    """What a version's rows and columns are; fixed when the version is created."""
+
+    TARGETS = "targets", _("Targets")
+    GOALS = "goals", _("Goals (1–17)")
 
 
 class Confidence(models.TextChoices):
@@ -52,7 +68,7 @@ class InteractionMatrixQuerySet(TenantQuerySet):
         return self.order_by("-number", "-pk")
 
 
-class InteractionMatrix(TenantModel):
+class InteractionMatrix(TenantModel, SoftDeletable):
     """One version of an organisation's cross-impact matrix."""
 
     number = models.PositiveIntegerField(
@@ -77,6 +93,13 @@ class InteractionMatrix(TenantModel):
         _("status"), max_length=20, choices=MatrixStatus.choices, default=MatrixStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    level = models.CharField(
+        _("level"),
+        max_length=10,
+        choices=MatrixLevel.choices,
+        default=MatrixLevel.TARGETS,
+        help_text=_("Targets or goals; chosen when the version is created, fixed afterwards."),
+    )
     targets = models.ManyToManyField(
         "agenda.Target",
         through="MatrixTarget",
@@ -96,7 +119,9 @@ class InteractionMatrix(TenantModel):
     # cell has its own version).
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = InteractionMatrixQuerySet.as_manager()
+    # Soft-deleted versions are left out everywhere (registers, pages, API, selectors);
+    # `_base_manager` still reaches them.
+    objects = AliveManager.from_queryset(InteractionMatrixQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -120,14 +145,36 @@ class InteractionMatrix(TenantModel):
     def is_editable(self) -> bool:
         return self.status == MatrixStatus.DRAFT
 
+    @property
+    def is_goal_level(self) -> bool:
+        return self.level == MatrixLevel.GOALS
+
+    def is_public_record(self) -> bool:
+        """Published, now or ever (`published_at` is set when it is published and never
+        cleared): deleting it is then only ever soft."""
+        return self.status == MatrixStatus.PUBLISHED or self.published_at is not None
+
+
+def _one_of(first: str, second: str) -> models.Q:
+    """Exactly one of two nullable foreign keys is set."""
+    return models.Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | models.Q(
+        **{f"{first}__isnull": True, f"{second}__isnull": False}
+    )
+
 
 class MatrixTarget(models.Model):
-    """A target the version covers, in the order rows and columns show it."""
+    """A node the version covers, in the order rows and columns show it: a target, or a
+    goal in a goal-level version (exactly one of the two is set)."""
 
     matrix = models.ForeignKey(
         InteractionMatrix, on_delete=models.CASCADE, related_name="matrix_targets"
     )
-    target = models.ForeignKey("agenda.Target", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "agenda.Target", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    goal = models.ForeignKey(
+        "agenda.Goal", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     position = models.PositiveSmallIntegerField(_("order"))
 
     class Meta:
@@ -136,24 +183,59 @@ class MatrixTarget(models.Model):
             models.UniqueConstraint(
                 fields=["matrix", "target"], name="matrix_target_once_per_version"
             ),
+            models.UniqueConstraint(fields=["matrix", "goal"], name="matrix_goal_once_per_version"),
             models.UniqueConstraint(
                 fields=["matrix", "position"], name="matrix_target_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=_one_of("target", "goal"), name="matrix_node_target_or_goal"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.matrix_id}: {self.target_id}"
+        return f"{self.matrix_id}: {self.node_id}"
+
+    @property
+    def node_id(self) -> int:
+        return self.target_id if self.target_id is not None else self.goal_id
 
 
 class InteractionScore(models.Model):
-    """a_ij: the influence of progress on `from_target` (i) on `to_target` (j)."""
+    """a_ij: the influence of progress on `from_target` (i) on `to_target` (j); in a
+    goal-level version, of `from_goal` on `to_goal` (the target keys are then empty)."""
 
     matrix = models.ForeignKey(InteractionMatrix, on_delete=models.CASCADE, related_name="scores")
     from_target = models.ForeignKey(
-        "agenda.Target", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+        "agenda.Target",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
     )
     to_target = models.ForeignKey(
-        "agenda.Target", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+        "agenda.Target",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+    )
+    from_goal = models.ForeignKey(
+        "agenda.Goal",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from goal"),
+        null=True,
+        blank=True,
+    )
+    to_goal = models.ForeignKey(
+        "agenda.Goal",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to goal"),
+        null=True,
+        blank=True,
     )
     score = models.SmallIntegerField(_("score"))
     rationale = models.TextField(_("rationale"), blank=True)
@@ -182,6 +264,9 @@ class InteractionScore(models.Model):
             models.UniqueConstraint(
                 fields=["matrix", "from_target", "to_target"], name="interaction_score_once"
             ),
+            models.UniqueConstraint(
+                fields=["matrix", "from_goal", "to_goal"], name="interaction_score_once_goals"
+            ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE),
                 name="interaction_score_in_scale",
@@ -190,10 +275,39 @@ class InteractionScore(models.Model):
                 condition=~models.Q(from_target=models.F("to_target")),
                 name="interaction_score_not_self",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(from_goal=models.F("to_goal")),
+                name="interaction_score_goal_not_self",
+            ),
+            # A pair of targets or a pair of goals, never a mix or half a pair.
+            models.CheckConstraint(
+                condition=models.Q(
+                    from_target__isnull=False,
+                    to_target__isnull=False,
+                    from_goal__isnull=True,
+                    to_goal__isnull=True,
+                )
+                | models.Q(
+                    from_target__isnull=True,
+                    to_target__isnull=True,
+                    from_goal__isnull=False,
+                    to_goal__isnull=False,
+                ),
+                name="interaction_score_targets_or_goals",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_target_id}→{self.to_target_id}: {self.score:+d}"
+        return f"{self.from_id}→{self.to_id}: {self.score:+d}"
+
+    @property
+    def from_id(self) -> int:
+        """The row's node: the target's id, or the goal's in a goal-level version."""
+        return self.from_target_id if self.from_target_id is not None else self.from_goal_id
+
+    @property
+    def to_id(self) -> int:
+        return self.to_target_id if self.to_target_id is not None else self.to_goal_id
 
     @property
     def score_label(self) -> str:
@@ -210,8 +324,10 @@ class MatrixMetrics(models.Model):
     )
     computed_at = models.DateTimeField(_("computed"))
     scored_pairs = models.PositiveIntegerField(_("scored pairs"))
-    # {"targets": [code…], "goals": [number…], "per_target": {code: {out, …}},
-    #  "goal_view": {...}, "trade_offs": [...], "clusters": [[code…]…]}
+    # {"level": "targets" | "goals", "targets": [{"code", "goal"}…] (the nodes: goal
+    #  codes "1"…"17" in a goal-level version), "per_target": {code: {out, …}},
+    #  "goal_view": {"goals", "means", "scored", "cells"}, "trade_offs": [...],
+    #  "clusters": [[code…]…]} — see `computation.metrics_data`.
     data = models.JSONField(_("metrics"))
 
     class Meta:

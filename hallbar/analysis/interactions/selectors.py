@@ -1,22 +1,54 @@
 """Reads of interaction matrices, for the pages, the API and the apps to the right
 (impact assessment suggests targets with `influenced_targets`, goal conflicts use
 `counteracted_targets`). Metrics are read as stored, never recomputed here.
+
+Goal-level versions: the apps to the right think in targets, so `current_matrix` gives
+the latest *target-level* version (unless asked for another level), and
+`influenced_targets` / `counteracted_targets` of a goal-level version are empty. A goal
+matrix therefore never feeds goal-conflict rule (b) (METHODS §5, which is about
+targets), impact's suggestions or the report's most influential targets.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Prefetch, QuerySet
 
-from hallbar.agenda.models import Target
+from hallbar.agenda.models import Goal, LocalisedText, Target
 from hallbar.analysis.interactions.models import (
     InteractionMatrix,
     InteractionScore,
+    MatrixLevel,
     MatrixMetrics,
     MatrixTarget,
 )
 from hallbar.organisation.models import Organisation
+
+
+@dataclass(frozen=True)
+class GoalNode:
+    """A goal as a row and column of a goal-level version, shaped as the pages use a
+    target: `pk`, `code` ("1"…"17"), `goal`, `display_short_title`."""
+
+    goal: Goal
+
+    @property
+    def pk(self) -> int:
+        return self.goal.pk
+
+    @property
+    def code(self) -> str:
+        return self.goal.code
+
+    @property
+    def display_short_title(self) -> LocalisedText:
+        return self.goal.title
+
+    def __str__(self) -> str:
+        return self.code
 
 
 def matrices(organisation: Organisation, *, include_drafts: bool) -> QuerySet[InteractionMatrix]:
@@ -40,10 +72,14 @@ def matrix_for_reader(
 
 
 def current_matrix(
-    organisation: Organisation, published_only: bool = False
+    organisation: Organisation,
+    published_only: bool = False,
+    *,
+    level: str = MatrixLevel.TARGETS,
 ) -> InteractionMatrix | None:
-    """The latest version (the latest published one with `published_only`)."""
-    return matrices(organisation, include_drafts=not published_only).first()
+    """The latest version over targets (the latest published one with
+    `published_only`); `level=MatrixLevel.GOALS` for the latest goal-level one."""
+    return matrices(organisation, include_drafts=not published_only).filter(level=level).first()
 
 
 def metrics_for(matrix: InteractionMatrix) -> dict[str, dict[str, Any]]:
@@ -60,12 +96,46 @@ def stored_metrics(matrix: InteractionMatrix) -> dict[str, Any]:
         return {"targets": [], "per_target": {}, "goal_view": {}, "trade_offs": [], "clusters": []}
 
 
+@dataclass(frozen=True)
+class GoalBlock:
+    """One cell of the goal-level view: the mean over the scored pairs between two
+    goals, and how many of the possible pairs are scored."""
+
+    from_goal: int
+    to_goal: int
+    mean: float | None  # None: no pair of the block is scored (or it has none)
+    scored: int
+    pairs: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.scored / self.pairs if self.pairs else None
+
+
+def goal_blocks(stored: dict[str, Any]) -> list[list[GoalBlock]]:
+    """The stored goal-level view as rows of blocks (row goal influences column goal)."""
+    view = stored.get("goal_view") or {}
+    goals = view.get("goals", [])
+    means, pairs = view.get("means", []), view.get("cells", [])
+    scored = view.get("scored") or [[0] * len(goals) for _goal in goals]
+    return [
+        [
+            GoalBlock(g, h, means[r][c], int(scored[r][c]), int(pairs[r][c]))
+            for c, h in enumerate(goals)
+        ]
+        for r, g in enumerate(goals)
+    ]
+
+
 def influenced_targets(
     matrix: InteractionMatrix, target_ids: list[int] | set[int], threshold: int = 2
 ) -> dict[int, int]:
     """Targets j with a_ij ≥ threshold from any of the chosen targets i, with the
-    strongest such score; the chosen targets themselves are not listed. One query."""
+    strongest such score; the chosen targets themselves are not listed. One query.
+    Empty for a goal-level version."""
     found: dict[int, int] = {}
+    if matrix.is_goal_level:
+        return found
     rows = InteractionScore.objects.filter(
         matrix=matrix, from_target_id__in=list(target_ids), score__gte=threshold
     ).values_list("to_target_id", "score")
@@ -80,7 +150,10 @@ def counteracted_targets(
     matrix: InteractionMatrix, target_ids: list[int] | set[int], threshold: int = -2
 ) -> list[tuple[int, int, int, str]]:
     """(i, j, a_ij, rationale) for every chosen target i and any j with a_ij ≤ threshold,
-    most negative first. One query."""
+    most negative first. One query. Empty for a goal-level version: its scores are
+    between goals, and rule (b) of METHODS §5 is about targets."""
+    if matrix.is_goal_level:
+        return []
     rows = (
         InteractionScore.objects.filter(
             matrix=matrix, from_target_id__in=list(target_ids), score__lte=threshold
@@ -102,10 +175,24 @@ def most_influential(matrix: InteractionMatrix, n: int = 5) -> list[tuple[str, d
     return ranked[:n]
 
 
+def matrix_nodes(
+    matrix: InteractionMatrix, organisation: Organisation
+) -> list[Target] | list[GoalNode]:
+    """The version's rows and columns in order: its targets (`matrix_targets`), or its
+    goals as `GoalNode`s in a goal-level version."""
+    if not matrix.is_goal_level:
+        return matrix_targets(matrix, organisation)
+    rows = MatrixTarget.objects.filter(matrix=matrix).select_related("goal").order_by("position")
+    return [GoalNode(row.goal) for row in rows]
+
+
 def matrix_targets(matrix: InteractionMatrix, organisation: Organisation) -> list[Target]:
-    """The version's targets in order, with goals and the organisation's texts."""
+    """The version's targets in order, with goals and the organisation's texts (none in
+    a goal-level version)."""
     from hallbar.agenda.selectors import targets_for_organisation
 
+    if matrix.is_goal_level:
+        return []
     rows = (
         MatrixTarget.objects.filter(matrix=matrix)
         .order_by("position")
@@ -121,18 +208,35 @@ def matrix_targets(matrix: InteractionMatrix, organisation: Organisation) -> lis
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def scores_by_pair(matrix: InteractionMatrix) -> dict[tuple[int, int], InteractionScore]:
-    return {
-        (score.from_target_id, score.to_target_id): score
-        for score in InteractionScore.objects.filter(matrix=matrix)
-    }
+def score_values(matrix: InteractionMatrix) -> dict[tuple[int, int], int]:
+    """The scores by (from node id, to node id), in one query of plain tuples."""
+    prefix = "goal" if matrix.is_goal_level else "target"
+    rows = (
+        InteractionScore.objects.filter(matrix=matrix)
+        .order_by()
+        .values_list(f"from_{prefix}_id", f"to_{prefix}_id", "score")
+    )
+    return {(i, j): score for i, j, score in rows}
 
 
-def cell(
-    matrix: InteractionMatrix, from_target: Target, to_target: Target
-) -> InteractionScore | None:
+def score_array(nodes: list[Any], values: dict[tuple[int, int], int]) -> np.ndarray:
+    """A over `nodes` (in their order; unscored pairs 0) from `score_values`."""
+    index = {node.pk: n for n, node in enumerate(nodes)}
+    a = np.zeros((len(nodes), len(nodes)))
+    for (i, j), score in values.items():
+        if i in index and j in index:
+            a[index[i], index[j]] = score
+    return a
+
+
+def cell(matrix: InteractionMatrix, origin: Any, destination: Any) -> InteractionScore | None:
+    """The score of one pair: targets, or goals (`Goal` or `GoalNode`) in a goal-level
+    version."""
+    prefix = "goal" if matrix.is_goal_level else "target"
     return (
-        InteractionScore.objects.filter(matrix=matrix, from_target=from_target, to_target=to_target)
+        InteractionScore.objects.filter(
+            matrix=matrix, **{f"from_{prefix}_id": origin.pk, f"to_{prefix}_id": destination.pk}
+        )
         .select_related("assessed_by")
         .first()
     )
@@ -141,8 +245,8 @@ def cell(
 def versions_with_targets(
     organisation: Organisation, *, include_drafts: bool
 ) -> QuerySet[InteractionMatrix]:
-    """For the API's list: versions with their target codes (two queries)."""
-    ordered = MatrixTarget.objects.select_related("target").order_by("position")
+    """For the API's list: versions with their target (or goal) codes (two queries)."""
+    ordered = MatrixTarget.objects.select_related("target", "goal").order_by("position")
     return matrices(organisation, include_drafts=include_drafts).prefetch_related(
         Prefetch("matrix_targets", queryset=ordered)
     )

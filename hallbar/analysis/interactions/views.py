@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,7 +30,7 @@ from hallbar.analysis.interactions.forms import (
     MatrixEditForm,
     StartFrom,
 )
-from hallbar.analysis.interactions.models import SCORE_LABELS, InteractionMatrix
+from hallbar.analysis.interactions.models import SCORE_LABELS, InteractionMatrix, MatrixLevel
 from hallbar.core.forms import show_edit_conflict, submitted
 from hallbar.core.versions import EditConflict
 from hallbar.organisation import access
@@ -48,6 +47,17 @@ def _url(url_name: str, matrix: InteractionMatrix, **kwargs: Any) -> str:
         f"interactions:{url_name}",
         kwargs={"org_code": matrix.organisation.code, "pk": matrix.pk, **kwargs},
     )
+
+
+def _record_links(granted: access.Granted, matrix: InteractionMatrix) -> dict[str, str]:
+    """The version's history (for the organisation's own readers) and delete page (for
+    those who may delete it), for the header of its pages."""
+    return {
+        "history_url": _url("matrix_history", matrix) if granted.actor.sees_drafts else "",
+        "delete_url": _url("matrix_delete", matrix)
+        if granted.may("interactions.delete_matrix", matrix)
+        else "",
+    }
 
 
 # --- versions --------------------------------------------------------------------------------
@@ -72,7 +82,7 @@ def matrix_list(request: HttpRequest, org_code: str) -> HttpResponse:
 def matrix_create(request: HttpRequest, org_code: str) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.add_matrix")
     organisation = granted.organisation
-    prioritised, has_prioritised = services.prioritised_targets_of(organisation)
+    _prioritised, has_prioritised = services.prioritised_targets_of(organisation)
     form = MatrixCreateForm(
         submitted(request),
         organisation=organisation,
@@ -102,17 +112,23 @@ def matrix_create(request: HttpRequest, org_code: str) -> HttpResponse:
                     source=matrix.source + (f"\n{data['source']}" if data["source"] else ""),
                 )
             elif data["start"] == StartFrom.COPY:
-                based_on = data["based_on"]
+                # The copy's nodes and level are its version's.
                 matrix = services.matrix_create(
-                    **common,
-                    based_on=based_on,
-                    targets=[
-                        row.target for row in based_on.matrix_targets.select_related("target__goal")
-                    ],
-                    keep_order=True,
+                    **common, based_on=data["based_on"], keep_order=True
                 )
+            elif data["level"] == MatrixLevel.GOALS:
+                goals = (
+                    services.prioritised_goals_of(organisation)
+                    if data["start"] == StartFrom.PRIORITISED
+                    else form.nodes
+                )
+                matrix = services.matrix_create(**common, goals=goals)
             else:
-                targets = prioritised if data["start"] == StartFrom.PRIORITISED else form.targets
+                targets = (
+                    services.prioritised_targets_of(organisation)[0]
+                    if data["start"] == StartFrom.PRIORITISED
+                    else form.nodes
+                )
                 matrix = services.matrix_create(**common, targets=targets)
         except ValidationError as error:
             form.add_error(None, error)
@@ -211,8 +227,7 @@ def matrix_publish(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
 # --- the grid ---------------------------------------------------------------------------------
 
 
-def _cell(matrix, origin, destination, score, *, can_edit: bool) -> dict[str, Any]:
-    value = None if score is None else score.score
+def _cell(matrix, origin, destination, value: int | None, *, can_edit: bool) -> dict[str, Any]:
     background, colour = charts.SCORE_COLOURS.get(value, ("#FFFFFF", "#1B1B1B"))
     return {
         "id": f"cell-{origin.pk}-{destination.pk}",
@@ -229,7 +244,8 @@ def _cell(matrix, origin, destination, score, *, can_edit: bool) -> dict[str, An
     }
 
 
-def _grid(matrix, targets, scores, *, can_edit: bool) -> list[tuple[Any, list]]:
+def _grid(matrix, targets, scores: dict, *, can_edit: bool) -> list[tuple[Any, list]]:
+    """Rows of cells; `scores` by (from id, to id) as `selectors.score_values` gives them."""
     rows = []
     for origin in targets:
         cells = [
@@ -261,8 +277,8 @@ def _legend() -> list[tuple]:
 
 
 def _grid_context(granted: access.Granted, matrix: InteractionMatrix) -> dict[str, Any]:
-    targets = selectors.matrix_targets(matrix, granted.organisation)
-    scores = selectors.scores_by_pair(matrix)
+    targets = selectors.matrix_nodes(matrix, granted.organisation)
+    scores = selectors.score_values(matrix)
     can_edit = granted.may("interactions.change_matrix", matrix)
     stored = selectors.stored_metrics(matrix)
     return {
@@ -275,6 +291,7 @@ def _grid_context(granted: access.Granted, matrix: InteractionMatrix) -> dict[st
         "scored": len(scores),
         "pairs": len(targets) * (len(targets) - 1),
         "legend": _legend(),
+        **_record_links(granted, matrix),
     }
 
 
@@ -283,10 +300,16 @@ def matrix_grid(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     return render(request, "interactions/matrix_grid.html", _grid_context(granted, granted.obj))
 
 
-def _target_in(matrix: InteractionMatrix, organisation, code: str):
-    for target in selectors.matrix_targets(matrix, organisation):
-        if target.code == code:
-            return target
+def _model(node):
+    """The `Target`, or the `Goal` of a goal-level version's node, for the services."""
+    return node.goal if isinstance(node, selectors.GoalNode) else node
+
+
+def _node_in(matrix: InteractionMatrix, organisation, code: str):
+    """The version's target (or goal) with this code; 404 when it has none."""
+    for node in selectors.matrix_nodes(matrix, organisation):
+        if node.code == code:
+            return node
     raise Http404
 
 
@@ -296,8 +319,8 @@ def cell_edit(
 ) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.change_matrix", lookup=_matrix(pk))
     matrix: InteractionMatrix = granted.obj
-    origin = _target_in(matrix, granted.organisation, from_code)
-    destination = _target_in(matrix, granted.organisation, to_code)
+    origin = _node_in(matrix, granted.organisation, from_code)
+    destination = _node_in(matrix, granted.organisation, to_code)
     if origin.pk == destination.pk:
         raise Http404
     current = selectors.cell(matrix, origin, destination)
@@ -312,8 +335,8 @@ def cell_edit(
         try:
             saved = services.score_save(
                 matrix=matrix,
-                from_target=origin,
-                to_target=destination,
+                from_target=_model(origin),
+                to_target=_model(destination),
                 score=data["score"],
                 rationale=data["rationale"],
                 confidence=data["confidence"],
@@ -332,7 +355,7 @@ def cell_edit(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _cell_saved(request, granted, matrix, saved)
+            return _cell_saved(request, granted, matrix, saved, origin, destination)
     context = {
         "organisation": granted.organisation,
         "matrix": matrix,
@@ -351,28 +374,23 @@ def cell_edit(
     return response
 
 
-def _cell_saved(request, granted, matrix, saved) -> HttpResponse:
+def _cell_saved(request, granted, matrix, saved, origin, destination) -> HttpResponse:
     text = _("Saved: %(from)s → %(to)s scored %(score)s.") % {
-        "from": saved.from_target.code,
-        "to": saved.to_target.code,
+        "from": origin.code,
+        "to": destination.code,
         "score": charts.score_text(saved.score),
     }
     if not request.htmx:
         messages.success(request, text)
-        return redirect(
-            _url("matrix_grid", matrix) + f"#cell-{saved.from_target_id}-{saved.to_target_id}"
-        )
+        return redirect(_url("matrix_grid", matrix) + f"#cell-{saved.from_id}-{saved.to_id}")
     matrix = selectors.matrix_for_reader(granted.organisation, matrix.pk, include_drafts=True)
-    targets = selectors.matrix_targets(matrix, granted.organisation)
+    targets = selectors.matrix_nodes(matrix, granted.organisation)
     stored = selectors.stored_metrics(matrix)
-    by_id = {t.pk: t for t in targets}
     context = {
         "organisation": granted.organisation,
         "matrix": matrix,
         "message": text,
-        "cell": _cell(
-            matrix, by_id[saved.from_target_id], by_id[saved.to_target_id], saved, can_edit=True
-        ),
+        "cell": _cell(matrix, origin, destination, saved.score, can_edit=True),
         "metric_rows": _metric_rows(targets, stored),
         "scored": matrix.metrics.scored_pairs,
         "pairs": len(targets) * (len(targets) - 1),
@@ -386,17 +404,13 @@ def _cell_saved(request, granted, matrix, saved) -> HttpResponse:
 def matrix_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
     granted = access.require(request, org_code, "interactions.view_matrix", lookup=_matrix(pk))
     matrix: InteractionMatrix = granted.obj
-    targets = selectors.matrix_targets(matrix, granted.organisation)
+    targets = selectors.matrix_nodes(matrix, granted.organisation)
     stored = selectors.stored_metrics(matrix)
-    scores = selectors.scores_by_pair(matrix)
+    scores = selectors.score_values(matrix)
+    a = selectors.score_array(targets, scores)
     codes = [t.code for t in targets]
-    index = {t.pk: n for n, t in enumerate(targets)}
-    a = np.zeros((len(targets), len(targets)))
-    for (i, j), score in scores.items():
-        if i in index and j in index:
-            a[index[i], index[j]] = score.score
     per_target = stored.get("per_target", {})
-    goal_view = stored.get("goal_view") or {"goals": [], "means": [], "cells": []}
+    blocks = selectors.goal_blocks(stored)
     goals = {
         g.number: g
         for g in Goal.objects.filter(
@@ -442,33 +456,35 @@ def matrix_detail(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
         "clusters": [
             [by_code[c] for c in group if c in by_code] for group in stored.get("clusters", [])
         ],
-        "goal_view": [
-            (
-                goals.get(g),
-                [
-                    (goals.get(h), m, c)
-                    for h, m, c in zip(goal_view["goals"], means, cells, strict=True)
-                ],
-            )
-            for g, means, cells in zip(
-                goal_view["goals"], goal_view["means"], goal_view["cells"], strict=True
-            )
-        ],
-        "goal_numbers": [goals.get(g) for g in goal_view["goals"]],
+        "rows": _grid(matrix, targets, scores, can_edit=False),
+        "goal_view": [(goals.get(row[0].from_goal), row) for row in blocks],
+        "goal_numbers": [goals.get(block.to_goal) for block in blocks[0]] if blocks else [],
         "links": links,
-        "heat_map": charts.heat_map(codes, a) if has_cells else None,
-        "bars": charts.influence_bars(codes, per_target) if per_target else None,
-        "goal_map": charts.goal_heat_map(goal_view["goals"], goal_view["means"])
-        if len(goal_view["goals"]) > 1
+        "heat_map": charts.heat_map(codes, a, goal_level=matrix.is_goal_level)
+        if has_cells
         else None,
-        "network": charts.network_svg(codes, a) if has_cells else None,
+        "bars": charts.influence_bars(codes, per_target, goal_level=matrix.is_goal_level)
+        if per_target
+        else None,
+        "goal_map": charts.goal_heat_map(blocks)
+        if len(blocks) > 1 and not matrix.is_goal_level
+        else None,
+        "network": charts.network_svg(codes, a, goal_level=matrix.is_goal_level)
+        if has_cells
+        else None,
         "scored": len(scores),
         "pairs": len(targets) * (len(targets) - 1),
         "computed_at": getattr(getattr(matrix, "metrics", None), "computed_at", None),
         "legend": _legend(),
+        **_record_links(granted, matrix),
         "downloads": [
             (_("Scores (CSV, long form)"), _url("matrix_export", matrix, name="cells-csv")),
-            (_("Metrics per target (CSV)"), _url("matrix_export", matrix, name="metrics-csv")),
+            (
+                _("Metrics per goal (CSV)")
+                if matrix.is_goal_level
+                else _("Metrics per target (CSV)"),
+                _url("matrix_export", matrix, name="metrics-csv"),
+            ),
         ],
     }
     return render(request, "interactions/matrix_detail.html", context)
@@ -500,81 +516,82 @@ def _import_errors(form, errors: list[str]) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def matrix_import_new(request: HttpRequest, org_code: str) -> HttpResponse:
-    granted = access.require(request, org_code, "interactions.add_matrix")
-    form = ImportNewForm(submitted(request), request.FILES or None)
+def matrix_import(request: HttpRequest, org_code: str, pk: int | None = None) -> HttpResponse:
+    """A long-form CSV into a new version (no `pk`: its title, source and level on the
+    form), or in place of every score of the draft `pk` (its own level and nodes). All or
+    nothing: any bad row refuses the file, every problem listed with its row."""
+    if pk is None:
+        granted = access.require(request, org_code, "interactions.add_matrix")
+        matrix = None
+        form: ImportForm = ImportNewForm(submitted(request), request.FILES or None)
+    else:
+        granted = access.require(
+            request, org_code, "interactions.change_matrix", lookup=_matrix(pk)
+        )
+        matrix = granted.obj
+        form = ImportForm(submitted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        parsed = csv_io.parse_cells(form.cleaned_data["file"].read())
+        data = form.cleaned_data
+        parsed = csv_io.parse_cells(
+            data["file"].read(),
+            level=matrix.level if matrix else data["level"],
+            allowed=csv_io.allowed_codes(matrix) if matrix else None,
+        )
         if parsed.errors:
             _import_errors(form, parsed.errors)
         else:
             try:
-                matrix = services.matrix_create(
-                    organisation=granted.organisation,
-                    title=form.cleaned_data["title"],
-                    source=form.cleaned_data["source"],
-                    targets=list(parsed.targets.values()),
-                    cells=parsed.cells,
-                    created_by=request.user,
-                )
+                if matrix is None:
+                    nodes = list(parsed.nodes.values())
+                    goal_level = data["level"] == MatrixLevel.GOALS
+                    matrix = services.matrix_create(
+                        organisation=granted.organisation,
+                        title=data["title"],
+                        source=data["source"],
+                        targets=[] if goal_level else nodes,
+                        goals=nodes if goal_level else [],
+                        cells=parsed.cells,
+                        created_by=request.user,
+                    )
+                    done = _("Version %(n)s was created with %(cells)s scored pairs.")
+                else:
+                    services.cells_replace(
+                        matrix=matrix, cells=parsed.cells, assessed_by=request.user
+                    )
+                    done = _("The scores of version %(n)s were replaced by %(cells)s pairs.")
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    _("Version %(n)s was created with %(cells)s scored pairs.")
-                    % {"n": matrix.number, "cells": len(parsed.cells)},
-                )
+                messages.success(request, done % {"n": matrix.number, "cells": len(parsed.cells)})
                 return redirect(_url("matrix_grid", matrix))
-    return render(
-        request,
-        "interactions/form_page.html",
-        {
-            "organisation": granted.organisation,
-            "form": form,
-            "multipart": True,
-            "heading": _("Import a new version from CSV"),
-            "cancel_url": reverse("interactions:matrix_list", kwargs={"org_code": org_code}),
-            "note": _("Nothing is saved unless every row is correct; problems are listed by row."),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def matrix_import(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    granted = access.require(request, org_code, "interactions.change_matrix", lookup=_matrix(pk))
-    matrix: InteractionMatrix = granted.obj
-    form = ImportForm(submitted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        allowed = {t.code for t in selectors.matrix_targets(matrix, granted.organisation)}
-        parsed = csv_io.parse_cells(form.cleaned_data["file"].read(), allowed=allowed)
-        if parsed.errors:
-            _import_errors(form, parsed.errors)
-        else:
-            try:
-                services.cells_replace(matrix=matrix, cells=parsed.cells, assessed_by=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("The scores of version %(n)s were replaced by %(cells)s pairs.")
-                    % {"n": matrix.number, "cells": len(parsed.cells)},
-                )
-                return redirect(_url("matrix_grid", matrix))
-    return render(
-        request,
-        "interactions/form_page.html",
-        {
-            "organisation": granted.organisation,
-            "form": form,
-            "matrix": matrix,
-            "multipart": True,
-            "heading": _("Replace the scores of version %(n)s from CSV") % {"n": matrix.number},
-            "cancel_url": _url("matrix_grid", matrix),
-            "note": _(
+    if pk is None:
+        heading = _("Import a new version from CSV")
+        cancel_url = reverse("interactions:matrix_list", kwargs={"org_code": org_code})
+        note = _("Nothing is saved unless every row is correct; problems are listed by row.")
+    else:
+        heading = _("Replace the scores of version %(n)s from CSV") % {"n": granted.obj.number}
+        cancel_url = _url("matrix_grid", granted.obj)
+        note = (
+            _(
+                "Every score of this draft is replaced by the file's, all or nothing; the "
+                "file may name only the version's goals, by their numbers 1–17."
+            )
+            if granted.obj.is_goal_level
+            else _(
                 "Every score of this draft is replaced by the file's, all or nothing; the "
                 "file may name only the version's targets."
-            ),
+            )
+        )
+    return render(
+        request,
+        "interactions/form_page.html",
+        {
+            "organisation": granted.organisation,
+            "form": form,
+            "matrix": granted.obj if pk is not None else None,
+            "multipart": True,
+            "heading": heading,
+            "cancel_url": cancel_url,
+            "note": note,
         },
     )

@@ -8,6 +8,10 @@ class StatusAnalysisConfig(AppConfig):
     verbose_name = _("Status analysis")
 
     def ready(self) -> None:
-        from hallbar.analysis.status import sections
+        from hallbar.analysis.status import focus, records, sections
 
         sections.register()
+        # History page and history exports of an analysis (hallbar.core.records).
+        records.register_kind()
+        # Steering's registers mark the targets prioritised in the latest confirmed analysis.
+        focus.register()

@@ -1,6 +1,7 @@
 """Demo data: Hallstahammar's status analysis for 2025, drafted from its evidence (the
-indicators followed up when the demo is loaded), with a handful of assessments made and
-eight prioritised targets whose motivations come from the strategy (Strategi och ramverk
+indicators followed up when the demo is loaded), with a handful of assessments made, three
+goals assessed (one differing from its suggestion, with the reason), and eight prioritised
+targets whose motivations come from the strategy (Strategi och ramverk
 för hållbar utveckling, KF 2021-10-25 § 129) and the council goals of the steering demo.
 
 Called by `load_demo_data` after steering's and follow-up's demo data; idempotent: a
@@ -97,19 +98,44 @@ DEMO_ASSESSMENTS: dict[str, dict[str, object]] = {
 }
 
 
+# Goal → the analyst's assessment and summary of the goal, made after the targets above
+# (the suggestion then comes from them: goal 4 and 13 suggest a challenge, 11 neutral).
+# Goal 13 differs from its suggestion, with the reason.
+DEMO_GOALS: dict[int, dict[str, str]] = {
+    4: {
+        "assessment": "challenge",
+        "text": "Behörigheten till gymnasiet är lägre än i riket; skolan är kommunens "
+        "viktigaste långsiktiga insats för jämlikhet och arbete.",
+    },
+    11: {
+        "assessment": "neutral",
+        "text": "Hållbara resor byggs ut; bostadsförsörjning och trygghet följs i översiktsplanen.",
+    },
+    13: {
+        "assessment": "major_challenge",
+        "override_reason": "Transporternas utsläpp minskar för långsamt och "
+        "klimatanpassningen saknar plan: analysgruppen bedömer målet som en stor utmaning "
+        f"({STRATEGY}).",
+        "text": "Klimatmålet nås inte i nuvarande takt; transporterna står för den största "
+        "delen av utsläppen.",
+    },
+}
+
+
 @dataclass
 class StatusAnalysisDemoSummary:
     created: bool = False
     updated: list[str] = field(default_factory=list)
+    goals: list[int] = field(default_factory=list)
     confirmed: bool = False
 
     def __str__(self) -> str:
-        if not self.created and not self.updated and not self.confirmed:
+        if not self.created and not self.updated and not self.goals and not self.confirmed:
             return f"Status analysis {YEAR} for Hallstahammar: unchanged."
         made = "created" if self.created else "kept"
         return (
             f"Status analysis {YEAR} for Hallstahammar: {made}; "
-            f"{len(self.updated)} target assessments updated"
+            f"{len(self.updated)} target assessments and {len(self.goals)} goals updated"
             + ("; confirmed." if self.confirmed else ".")
         )
 
@@ -161,6 +187,23 @@ def demo_load() -> StatusAnalysisDemoSummary:
                 target_assessment=row, expected_version=row.version, user=analyst, **changed
             )
             summary.updated.append(code)
+        goal_rows = analysis.goal_assessments.select_related("goal")
+        for goal_assessment in goal_rows.filter(goal__number__in=DEMO_GOALS):
+            wanted = {"override_reason": "", **DEMO_GOALS[goal_assessment.goal.number]}
+            changed = {
+                name: value
+                for name, value in wanted.items()
+                if getattr(goal_assessment, name) != value
+            }
+            if not changed:
+                continue
+            services.goal_assessment_update(
+                goal_assessment=goal_assessment,
+                expected_version=goal_assessment.version,
+                user=analyst,
+                **changed,
+            )
+            summary.goals.append(goal_assessment.goal.number)
         # Confirmed (published), as the analysis behind the demo's published 2025 report.
         analysis.refresh_from_db()
         if analysis.state != AnalysisState.CONFIRMED:

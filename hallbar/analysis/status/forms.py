@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from hallbar.agenda.models import Goal
 from hallbar.analysis.status import services
-from hallbar.analysis.status.models import Assessment, Relevance, TargetAssessment
+from hallbar.analysis.status.models import (
+    Assessment,
+    GoalAssessment,
+    Relevance,
+    TargetAssessment,
+)
 from hallbar.core.forms import OUT_OF_DATE_MESSAGE
 from hallbar.core.versions import EditConflict
 
@@ -152,13 +157,53 @@ class ProposalAnswerForm(VersionedForm):
     )
 
 
-class GoalTextForm(VersionedForm):
+class GoalAssessmentForm(VersionedForm):
+    """A goal's assessment and summary text. The assessment is checked against the
+    suggestion its targets make now (given as `suggested`), as the service checks it."""
+
+    assessment = forms.ChoiceField(
+        label=_("Assessment of the goal"),
+        choices=_with_empty(Assessment.choices, _("Not assessed")),
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for differing from the suggestion"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=_("Required when the assessment differs from the suggestion."),
+    )
     text = forms.CharField(
         label=_("Summary of the goal"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=20000,
     )
+
+    def __init__(self, *args: Any, instance: GoalAssessment, suggested: str, **kwargs: Any) -> None:
+        self.instance = instance
+        self.suggested = suggested
+        initial = {name: getattr(instance, name) for name in services.GOAL_FIELDS}
+        initial["version"] = instance.version
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "assessment" in self.errors:
+            return cleaned
+        values = {name: cleaned.get(name) or "" for name in services.GOAL_FIELDS}
+        changed = any(
+            values[name].strip() != getattr(self.instance, name)
+            for name in ("assessment", "override_reason")
+        ) or (self.instance.is_carried_over and values["assessment"])
+        if changed:
+            for name, message in services.validate_goal_assessment(values, self.suggested).items():
+                self.add_error(name, message)
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in services.GOAL_FIELDS}
 
 
 class AnalysisStateForm(VersionedForm):

@@ -6,7 +6,8 @@ evidence-based suggestion it started from, and the prioritised targets.
   readers until the analysis group confirms it, which publishes it (see `visibility.py`).
 - `TargetAssessment`: one per target of the analysis (all 169), with the suggestion as it
   was computed (`suggested_assessment`, `suggestion_reasoning`, `suggestion_inputs`).
-- `GoalAssessment`: the summary text of one goal (its counts are computed).
+- `GoalAssessment`: one goal: its summary text and its assessment, with the suggestion
+  computed from its targets' assessments (its counts are computed).
 - `AssessmentProposal`: a council member's proposed assessment, answered by the analyst.
 
 Every user-edited row has history and an integer `version`, compared under a row lock on
@@ -19,6 +20,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hallbar.core.models import AliveManager, SoftDeletable
 from hallbar.organisation.models import TenantModel, TenantQuerySet
 
 
@@ -43,6 +45,13 @@ class Assessment(models.TextChoices):
 
 # Order from best to worst, for sorting and colours.
 ASSESSMENT_ORDER = {value: index for index, value in enumerate(Assessment.values)}
+# Backgrounds for white text (WCAG AA), as the badges and bars show them.
+ASSESSMENT_COLOURS = {
+    Assessment.STRENGTH: "#1B6E3A",
+    Assessment.NEUTRAL: "#56606E",
+    Assessment.CHALLENGE: "#9E5400",
+    Assessment.MAJOR_CHALLENGE: "#B3261E",
+}
 
 
 class StatusAnalysisQuerySet(TenantQuerySet):
@@ -50,7 +59,11 @@ class StatusAnalysisQuerySet(TenantQuerySet):
         return self.filter(state=AnalysisState.CONFIRMED)
 
 
-class StatusAnalysis(TenantModel):
+class StatusAnalysis(SoftDeletable, TenantModel):
+    """One organisation's analysis of one year. Deleting one (`hallbar.core.records`) is
+    soft for an analysis ever confirmed (published), a removal for a draft that never
+    was; `objects` leaves deleted analyses out, `with_deleted` reaches them."""
+
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(
         _("state"), max_length=20, choices=AnalysisState.choices, default=AnalysisState.DRAFT
@@ -86,7 +99,8 @@ class StatusAnalysis(TenantModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = StatusAnalysisQuerySet.as_manager()
+    objects = AliveManager.from_queryset(StatusAnalysisQuerySet)()
+    with_deleted = StatusAnalysisQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -113,6 +127,10 @@ class StatusAnalysis(TenantModel):
     @property
     def is_confirmed(self) -> bool:
         return self.state == AnalysisState.CONFIRMED
+
+    def is_public_record(self) -> bool:
+        """Confirmed (published) now or ever: `confirmed_at` stays when it is reopened."""
+        return self.is_confirmed or self.confirmed_at is not None
 
 
 class TargetAssessment(TenantModel):
@@ -231,7 +249,9 @@ class TargetAssessment(TenantModel):
 
 
 class GoalAssessment(TenantModel):
-    """The summary text of one goal in an analysis; its counts are computed."""
+    """One goal in an analysis: its summary text and its assessment, with the suggestion
+    (from its targets' assessments, `suggestion.suggest_goal`) as it was when the goal was
+    assessed. The counts of its targets are computed (`selectors.goal_summaries`)."""
 
     analysis = models.ForeignKey(
         StatusAnalysis,
@@ -243,6 +263,40 @@ class GoalAssessment(TenantModel):
         "agenda.Goal", on_delete=models.PROTECT, related_name="+", verbose_name=_("goal")
     )
     text = models.TextField(_("summary of the goal"), blank=True)
+    assessment = models.CharField(
+        _("assessment"),
+        max_length=20,
+        choices=Assessment.choices,
+        blank=True,
+        help_text=_("Empty: not assessed yet."),
+    )
+    suggested_assessment = models.CharField(
+        _("suggested assessment"),
+        max_length=20,
+        choices=Assessment.choices,
+        blank=True,
+        help_text=_("From the targets' assessments when the goal was assessed."),
+    )
+    suggestion_reasoning = models.TextField(_("reasoning of the suggestion"), blank=True)
+    override_reason = models.TextField(
+        _("reason for overriding the suggestion"),
+        blank=True,
+        help_text=_("Required when the assessment differs from the suggestion."),
+    )
+    is_carried_over = models.BooleanField(
+        _("carried over from last year"),
+        default=False,
+        help_text=_("Copied from last year's analysis and not reviewed this year yet."),
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -264,10 +318,33 @@ class GoalAssessment(TenantModel):
             models.UniqueConstraint(
                 fields=["analysis", "goal"], name="goal_assessment_one_per_goal"
             ),
+            models.CheckConstraint(
+                condition=models.Q(assessment="")
+                | models.Q(suggested_assessment="")
+                | models.Q(assessment=models.F("suggested_assessment"))
+                | ~models.Q(override_reason=""),
+                name="goal_assessment_override_has_reason",
+                violation_error_message=_(
+                    "Give a reason for an assessment that differs from the suggestion."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assessment__in=["", *Assessment.values])
+                & models.Q(suggested_assessment__in=["", *Assessment.values]),
+                name="goal_assessment_choices_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.goal} ({self.analysis.year})"
+
+    @property
+    def differs_from_suggestion(self) -> bool:
+        return bool(
+            self.assessment
+            and self.suggested_assessment
+            and self.assessment != self.suggested_assessment
+        )
 
 
 class ProposalStatus(models.TextChoices):

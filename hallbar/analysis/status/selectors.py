@@ -13,12 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext
 
 from hallbar.agenda.models import Goal, Target
 from hallbar.agenda.selectors import targets_for_organisation
 from hallbar.analysis.status.models import (
+    ASSESSMENT_COLOURS,
     ASSESSMENT_ORDER,
     AnalysisState,
     Assessment,
@@ -29,6 +39,7 @@ from hallbar.analysis.status.models import (
     StatusAnalysis,
     TargetAssessment,
 )
+from hallbar.analysis.status.suggestion import Suggestion, TargetInput, suggest_goal
 from hallbar.organisation.models import Organisation
 
 AGENDA_2030 = "agenda2030"
@@ -76,17 +87,56 @@ def analysis_get(
 def prioritised_targets(
     organisation: Organisation, year: int | None = None, *, include_drafts: bool = True
 ) -> QuerySet[Target]:
-    """The targets prioritised in the year's analysis (the latest analysis when `year` is
-    None), in Agenda 2030 order; none when there is no such analysis."""
+    """The targets prioritised in the year's analysis, in Agenda 2030 order; none when
+    there is no such analysis. Without `year`: the priorities in force, the same set the
+    steering registers mark (`focus_analysis`: the latest confirmed analysis, else the
+    latest draft), which goal-conflict detection and new interaction matrices use too."""
     if year is None:
-        analysis = latest_analysis(organisation, include_drafts=include_drafts)
-    else:
-        analysis = analysis_for_year(organisation, year, include_drafts=include_drafts)
+        focus = focus_analysis(organisation, include_drafts=include_drafts)
+        return Target.objects.filter(pk__in=focus.targets if focus else ()).order_by("position")
+    analysis = analysis_for_year(organisation, year, include_drafts=include_drafts)
     if analysis is None:
         return Target.objects.none()
     return Target.objects.filter(
         status_assessments__analysis=analysis, status_assessments__is_prioritised=True
     ).order_by("position")
+
+
+@dataclass(frozen=True)
+class AnalysisFocus:
+    """The analysis steering's registers mark prioritised targets from, with them."""
+
+    analysis: StatusAnalysis
+    targets: dict[int, str]  # target id → code
+
+
+def focus_analysis(organisation: Organisation, *, include_drafts: bool) -> AnalysisFocus | None:
+    """The prioritised targets that steering documents, goals and actions focus on, in
+    one query. They come from the organisation's latest *confirmed* analysis, where
+    "latest" is the highest year (not the one confirmed most recently); a newer draft
+    does not replace it until it is confirmed. When no analysis is confirmed, the latest
+    draft's (highest year), only for readers who see drafts (`include_drafts`; the
+    caller marks it as a draft). None when there is no such analysis."""
+    candidates = analyses_visible(organisation=organisation, include_drafts=include_drafts)
+    chosen = candidates.order_by(
+        Case(When(state=AnalysisState.CONFIRMED, then=Value(0)), default=Value(1)), "-year"
+    ).values("pk")[:1]
+    rows = list(
+        StatusAnalysis.objects.filter(pk=Subquery(chosen))
+        .annotate(
+            prioritised=FilteredRelation(
+                "assessments", condition=Q(assessments__is_prioritised=True)
+            )
+        )
+        .values_list("pk", "year", "state", "prioritised__target_id", "prioritised__target__code")
+        .order_by("prioritised__target__position")
+    )
+    if not rows:
+        return None
+    pk, year, state, _target, _code = rows[0]
+    analysis = StatusAnalysis(pk=pk, organisation=organisation, year=year, state=state)
+    targets = {target: code for *_, target, code in rows if target is not None}
+    return AnalysisFocus(analysis=analysis, targets=targets)
 
 
 def assessments_by_target(analysis: StatusAnalysis) -> dict[int, TargetAssessment]:
@@ -97,7 +147,8 @@ def assessments_by_target(analysis: StatusAnalysis) -> dict[int, TargetAssessmen
 @dataclass(frozen=True)
 class GoalSummary:
     """One goal in an analysis: how many of its targets have each assessment, how many
-    are prioritised or not relevant, and the goal's summary text."""
+    are prioritised or not relevant, the goal's summary text, its assessment (on
+    `goal_assessment`) and the suggestion its targets' assessments make now."""
 
     goal: Goal
     counts: dict[str, int]  # assessment (or "" = not assessed) → targets
@@ -106,6 +157,49 @@ class GoalSummary:
     not_relevant: int
     text: str
     goal_assessment: GoalAssessment | None = None
+    suggestion: Suggestion | None = None  # from the targets as assessed now
+
+    @property
+    def assessment(self) -> str:
+        """The goal's own assessment ("" until assessed)."""
+        return self.goal_assessment.assessment if self.goal_assessment else ""
+
+    @property
+    def suggested(self) -> str:
+        """The suggestion from the targets as assessed now ("" without one)."""
+        return self.suggestion.assessment if self.suggestion else ""
+
+    @property
+    def shown(self) -> str:
+        """What the overview colours the goal by: its assessment, else the suggestion."""
+        return self.assessment or self.suggested
+
+    @property
+    def shown_is_suggestion(self) -> bool:
+        return not self.assessment and bool(self.suggested)
+
+    @property
+    def assessment_label(self) -> str:
+        return str(Assessment(self.assessment).label) if self.assessment else ""
+
+    @property
+    def suggested_label(self) -> str:
+        return str(Assessment(self.suggested).label) if self.suggested else ""
+
+    @property
+    def shown_label(self) -> str:
+        return str(Assessment(self.shown).label) if self.shown else ""
+
+    @property
+    def shown_colour(self) -> str:
+        return ASSESSMENT_COLOURS.get(self.shown, "")
+
+    @property
+    def suggestion_changed(self) -> bool:
+        """The goal was assessed against another suggestion than its targets make now
+        (a target was assessed since)."""
+        row = self.goal_assessment
+        return bool(row and row.assessment and row.suggested_assessment != self.suggested)
 
     @property
     def not_assessed(self) -> int:
@@ -137,23 +231,37 @@ def _not_assessed_label() -> str:
     return gettext("Not assessed")
 
 
+def target_input(code: str, relevance: str, assessment: str) -> TargetInput:
+    """One target as the goal rule (`suggestion.suggest_goal`) reads it, with its labels."""
+    return TargetInput(
+        code=code,
+        relevance=relevance,
+        assessment=assessment,
+        relevance_label=str(Relevance(relevance).label) if relevance else "",
+        assessment_label=str(Assessment(assessment).label) if assessment else "",
+    )
+
+
 def goal_summaries(analysis: StatusAnalysis) -> list[GoalSummary]:
-    """Per goal of Agenda 2030, in order (three queries)."""
+    """Per goal of Agenda 2030, in order, with the suggestion its targets make now
+    (three queries)."""
     goals = list(
         Goal.objects.filter(
             goal_set__code=AGENDA_2030, goal_set__organisation__isnull=True
         ).order_by("number")
     )
-    texts = {row.goal_id: row for row in analysis.goal_assessments.all()}
+    texts = {row.goal_id: row for row in analysis.goal_assessments.select_related("assessed_by")}
     counts: dict[int, Counter] = {goal.pk: Counter() for goal in goals}
     prioritised: Counter = Counter()
     not_relevant: Counter = Counter()
-    for goal_id, assessment, is_prioritised, relevance in analysis.assessments.values_list(
-        "target__goal_id", "assessment", "is_prioritised", "relevance"
-    ):
+    inputs: dict[int, list[TargetInput]] = {goal.pk: [] for goal in goals}
+    for goal_id, code, assessment, is_prioritised, relevance in analysis.assessments.order_by(
+        "target__position"
+    ).values_list("target__goal_id", "target__code", "assessment", "is_prioritised", "relevance"):
         counts.setdefault(goal_id, Counter())[assessment] += 1
         prioritised[goal_id] += bool(is_prioritised)
         not_relevant[goal_id] += relevance == Relevance.NOT_RELEVANT
+        inputs.setdefault(goal_id, []).append(target_input(code, relevance, assessment))
     return [
         GoalSummary(
             goal=goal,
@@ -163,9 +271,31 @@ def goal_summaries(analysis: StatusAnalysis) -> list[GoalSummary]:
             not_relevant=not_relevant[goal.pk],
             text=texts[goal.pk].text if goal.pk in texts else "",
             goal_assessment=texts.get(goal.pk),
+            suggestion=suggest_goal(inputs[goal.pk]),
         )
         for goal in goals
     ]
+
+
+def goal_suggestion(goal_assessment: GoalAssessment) -> Suggestion:
+    """The suggestion the goal's targets make now in its analysis (one query)."""
+    rows = (
+        TargetAssessment.objects.filter(
+            analysis_id=goal_assessment.analysis_id, target__goal_id=goal_assessment.goal_id
+        )
+        .order_by("target__position")
+        .values_list("target__code", "relevance", "assessment")
+    )
+    return suggest_goal([target_input(*row) for row in rows])
+
+
+def goal_assessment_get(analysis: StatusAnalysis, number: int) -> GoalAssessment | None:
+    """One goal of the analysis, by its number (one query)."""
+    return (
+        analysis.goal_assessments.select_related("goal", "assessed_by", "updated_by")
+        .filter(goal__number=number)
+        .first()
+    )
 
 
 def goal_summary(analysis: StatusAnalysis, goal: Goal) -> GoalSummary | None:
@@ -271,17 +401,22 @@ def _shown(field, value: Any) -> str:
     return str(value)
 
 
-def assessment_history(assessment: TargetAssessment) -> list[Version]:
-    """The versions of one target's assessment, newest first, each with the fields it
-    changed (two queries)."""
-    records = list(
-        assessment.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    meta = TargetAssessment._meta
+GOAL_HISTORY_FIELDS = (
+    "assessment",
+    "suggested_assessment",
+    "override_reason",
+    "text",
+)
+
+
+def _versions(records: list[Any], model: Any, names: tuple[str, ...]) -> list[Version]:
+    """Each history record (oldest first) with the fields among `names` it changed,
+    newest first."""
+    meta = model._meta
     versions, previous = [], None
     for record in records:
         changes = []
-        for name in HISTORY_FIELDS:
+        for name in names:
             field_ = meta.get_field(name)
             now = getattr(record, name)
             before = getattr(previous, name) if previous is not None else None
@@ -294,6 +429,26 @@ def assessment_history(assessment: TargetAssessment) -> list[Version]:
         versions.append(Version(record.version, record.history_date, record.history_user, changes))
         previous = record
     return versions[::-1]
+
+
+def assessment_history(assessment: TargetAssessment) -> list[Version]:
+    """The versions of one target's assessment, newest first, each with the fields it
+    changed (two queries)."""
+    records = list(
+        assessment.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    return _versions(records, TargetAssessment, HISTORY_FIELDS)
+
+
+def goal_history(goal_assessment: GoalAssessment) -> list[Version]:
+    """The versions of one goal's summary and assessment, newest first, each with the
+    fields it changed (one query)."""
+    records = list(
+        goal_assessment.history.select_related("history_user").order_by(
+            "history_date", "history_id"
+        )
+    )
+    return _versions(records, GoalAssessment, GOAL_HISTORY_FIELDS)
 
 
 def proposals_for(assessment: TargetAssessment) -> list[AssessmentProposal]:
@@ -323,7 +478,9 @@ class TargetChange:
 
 
 def previous_analysis(analysis: StatusAnalysis) -> StatusAnalysis | None:
-    if analysis.based_on_id:
+    """The analysis it started as a copy of, else (none, or that one is deleted) the
+    latest earlier one."""
+    if analysis.based_on_id and analysis.based_on.deleted_at is None:
         return analysis.based_on
     return (
         StatusAnalysis.objects.for_organisation(analysis.organisation_id)
@@ -357,6 +514,31 @@ def changes_since_last_year(
         if fields:
             changes.append(TargetChange(target=row.target, before=prior, now=row, fields=fields))
     return before, changes
+
+
+@dataclass(frozen=True)
+class GoalChange:
+    goal: Goal
+    before: GoalAssessment | None
+    now: GoalAssessment
+    fields: list[str] = field(default_factory=list)  # assessment / text
+
+
+def goal_changes_since(analysis: StatusAnalysis, before: StatusAnalysis) -> list[GoalChange]:
+    """Per goal, what changed from the earlier analysis `before`: its assessment, its
+    summary text. In goal order (two queries)."""
+    old = {row.goal_id: row for row in before.goal_assessments.all()}
+    changes = []
+    for row in analysis.goal_assessments.select_related("goal").order_by("goal__number"):
+        prior = old.get(row.goal_id)
+        fields = [
+            name
+            for name in ("assessment", "text")
+            if getattr(prior, name, "") != getattr(row, name)
+        ]
+        if fields:
+            changes.append(GoalChange(goal=row.goal, before=prior, now=row, fields=fields))
+    return changes
 
 
 # --- the Agenda pages (sections.py) ----------------------------------------------------------

@@ -4,13 +4,20 @@ writes nothing.
 
 - `analysis_create`: the year's analysis with all 169 targets, suggestions filled from the
   evidence; a copy of the latest earlier analysis (relevance, assessments, texts,
-  priorities, goal texts) when there is one, marked "carried over" until reviewed.
+  priorities, goal texts and goal assessments) when there is one, marked "carried over"
+  until reviewed.
 - `assessment_update` and its named forms `suggestion_confirm`, `assessment_override`;
-  `goal_text_update`.
+  `goal_assessment_update` (a goal's assessment against the suggestion its targets make,
+  and its summary text) and its named form `goal_text_update`.
 - `analysis_confirm` (publishes the analysis) and `analysis_reopen`.
 - `proposal_submit` (a council member's proposed assessment; changes no assessment) and
   `proposal_answer` (the analyst adopts or declines it).
 - `suggestions_refresh`: new suggestions for the targets not assessed this year.
+
+Priorities: whenever a target's prioritisation changes or an analysis is confirmed (or,
+through `records.py`, deleted softly or restored), the signal `signals.priorities_changed`
+is sent after the transaction commits, once per transaction and analysis however many
+targets it changed (nothing when it rolls back): `send_priorities_changed`.
 
 Optimistic locking: every edit names the `version` it started from; the row is locked and
 compared (`hallbar.core.versions.check_version` on the integer `version`), and an older
@@ -28,6 +35,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from hallbar.agenda.models import Goal, Target
+from hallbar.analysis.status import selectors
 from hallbar.analysis.status.evidence import evidence_by_target
 from hallbar.analysis.status.models import (
     AnalysisState,
@@ -39,7 +47,9 @@ from hallbar.analysis.status.models import (
     StatusAnalysis,
     TargetAssessment,
 )
+from hallbar.analysis.status.signals import priorities_changed
 from hallbar.analysis.status.suggestion import suggest
+from hallbar.core.commit import on_commit_once
 from hallbar.core.forms import OUT_OF_DATE_MESSAGE
 from hallbar.core.versions import check_version
 from hallbar.organisation.models import Organisation
@@ -59,6 +69,17 @@ EDITABLE_FIELDS = (
 )
 COPIED_FIELDS = (*EDITABLE_FIELDS, "assessed_by_id", "assessed_at")
 
+# The fields an analyst edits on one goal; copied to next year's analysis with the
+# suggestion the assessment was made against and who made it.
+GOAL_FIELDS = ("assessment", "override_reason", "text")
+COPIED_GOAL_FIELDS = (
+    *GOAL_FIELDS,
+    "suggested_assessment",
+    "suggestion_reasoning",
+    "assessed_by_id",
+    "assessed_at",
+)
+
 # Every edited row of the analysis counts its saves in `version` (optimistic locking).
 VERSION = "version"
 
@@ -70,6 +91,27 @@ def _lock(row: Any, expected_version: int | None, names: tuple[str, ...], yours=
     if expected_version is None:
         raise ValidationError({"version": OUT_OF_DATE_MESSAGE})
     return check_version(row, expected_version, yours, field=VERSION, names=names)
+
+
+def _priorities_changed(analysis_id: int) -> None:
+    # Deleted ones too: deleting a confirmed analysis changes the priorities.
+    analysis = (
+        StatusAnalysis.with_deleted.select_related("organisation").filter(pk=analysis_id).first()
+    )
+    if analysis is not None:
+        priorities_changed.send(
+            sender=StatusAnalysis, organisation=analysis.organisation, analysis=analysis
+        )
+
+
+def send_priorities_changed(analysis_id: int) -> None:
+    """Send `priorities_changed` for the analysis once the transaction commits: once per
+    transaction, however many changes it makes; never when it rolls back
+    (`core.commit.on_commit_once`)."""
+    on_commit_once(
+        ("status_analysis.priorities_changed", analysis_id),
+        lambda: _priorities_changed(analysis_id),
+    )
 
 
 # --- creating a year's analysis ----------------------------------------------------------
@@ -104,6 +146,16 @@ def analysis_create(
         raise ValidationError(
             {"year": _("There is already a status analysis for %(year)s.") % {"year": year}}
         )
+    if StatusAnalysis.with_deleted.for_organisation(organisation).filter(year=year).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "The status analysis for %(year)s is deleted: restore it from the "
+                    "deleted records instead."
+                )
+                % {"year": year}
+            }
+        )
     targets = list(agenda_targets())
     if len(targets) == 0:
         raise ValidationError(
@@ -114,10 +166,10 @@ def analysis_create(
         organisation=organisation, year=year, based_on=previous, created_by=created_by
     )
     copied: dict[int, TargetAssessment] = {}
-    goal_texts: dict[int, str] = {}
+    copied_goals: dict[int, GoalAssessment] = {}
     if previous is not None:
         copied = {row.target_id: row for row in previous.assessments.all()}
-        goal_texts = dict(previous.goal_assessments.values_list("goal_id", "text"))
+        copied_goals = {row.goal_id: row for row in previous.goal_assessments.all()}
     suggestions = _suggestions(organisation, [target.pk for target in targets])
     rows = []
     for target in targets:
@@ -137,19 +189,15 @@ def analysis_create(
         rows.append(row)
     bulk_create_with_history(rows, TargetAssessment, default_user=created_by)
     goals = Goal.objects.filter(goal_set__code=AGENDA_2030, goal_set__organisation__isnull=True)
-    bulk_create_with_history(
-        [
-            GoalAssessment(
-                organisation=organisation,
-                analysis=analysis,
-                goal=goal,
-                text=goal_texts.get(goal.pk, ""),
-            )
-            for goal in goals
-        ],
-        GoalAssessment,
-        default_user=created_by,
-    )
+    goal_rows = []
+    for goal in goals:
+        goal_row = GoalAssessment(organisation=organisation, analysis=analysis, goal=goal)
+        if old_goal := copied_goals.get(goal.pk):
+            for name in COPIED_GOAL_FIELDS:
+                setattr(goal_row, name, getattr(old_goal, name))
+            goal_row.is_carried_over = bool(old_goal.assessment)
+        goal_rows.append(goal_row)
+    bulk_create_with_history(goal_rows, GoalAssessment, default_user=created_by)
     return analysis
 
 
@@ -234,6 +282,8 @@ def assessment_update(
         merged["override_reason"] = ""  # nothing is overridden
     if not merged["is_prioritised"]:
         merged["priority_motivation"] = ""
+    if merged["is_prioritised"] != current.is_prioritised:
+        send_priorities_changed(current.analysis_id)
     for name in EDITABLE_FIELDS:
         value = merged[name]
         setattr(current, name, value.strip() if isinstance(value, str) else value)
@@ -278,17 +328,84 @@ def assessment_override(
     )
 
 
+def validate_goal_assessment(values: Mapping[str, Any], suggested: str) -> dict[str, str]:
+    """Field → message for what is refused in these values of one goal, against the
+    suggestion its targets make (`suggested`, "" for none)."""
+    errors: dict[str, str] = {}
+    assessment = values.get("assessment") or ""
+    if assessment not in ("", *Assessment.values):
+        errors["assessment"] = _("Choose one of the listed assessments.")
+    elif (
+        assessment
+        and suggested
+        and assessment != suggested
+        and not (values.get("override_reason") or "").strip()
+    ):
+        errors["override_reason"] = _(
+            "The assessment differs from the suggestion (%(suggested)s): give a reason."
+        ) % {"suggested": Assessment(suggested).label}
+    return errors
+
+
 @transaction.atomic
-def goal_text_update(
-    *, goal_assessment: GoalAssessment, expected_version: int | None, user: Any, text: str
+def goal_assessment_update(
+    *,
+    goal_assessment: GoalAssessment,
+    expected_version: int | None,
+    user: Any,
+    **values: Any,
 ) -> GoalAssessment:
-    current = _lock(goal_assessment, expected_version, ("text",), {"text": text})
-    current.text = text.strip()
+    """Change any of `GOAL_FIELDS` of one goal; the others stay.
+
+    The assessment is checked against the suggestion the goal's targets make now
+    (`selectors.goal_suggestion`, the rule in `suggestion.suggest_goal`): one that differs
+    needs a reason. When the assessment or its reason changes, or a carried-over
+    assessment is saved (reviewed), the goal counts as assessed: the suggestion with its
+    reasoning is stored with it, and who assessed it and when. A change of the summary
+    text alone keeps the assessment as it was made."""
+    unknown = set(values) - set(GOAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    current = _lock(goal_assessment, expected_version, GOAL_FIELDS, values)
+    merged = {name: getattr(current, name) for name in GOAL_FIELDS}
+    merged.update({name: value if value is not None else "" for name, value in values.items()})
+    merged = {name: value.strip() for name, value in merged.items()}
+    reassessed = any(
+        merged[name] != getattr(current, name) for name in ("assessment", "override_reason")
+    ) or (current.is_carried_over and "assessment" in values)
+    if reassessed:
+        suggestion = selectors.goal_suggestion(current)
+        errors = validate_goal_assessment(merged, suggestion.assessment)
+        if errors:
+            raise ValidationError(errors)
+        if not merged["assessment"] or merged["assessment"] == suggestion.assessment:
+            merged["override_reason"] = ""  # nothing is overridden
+        if merged["assessment"]:
+            current.suggested_assessment = suggestion.assessment
+            current.suggestion_reasoning = suggestion.reasoning
+            current.assessed_by = user
+            current.assessed_at = timezone.now()
+        else:  # not assessed (any more)
+            current.suggested_assessment = ""
+            current.suggestion_reasoning = ""
+            current.assessed_by = None
+            current.assessed_at = None
+        current.is_carried_over = False
+    for name in GOAL_FIELDS:
+        setattr(current, name, merged[name])
     current.updated_by = user
     current.version += 1
     current._history_user = user
     current.save()
     return current
+
+
+def goal_text_update(
+    *, goal_assessment: GoalAssessment, expected_version: int | None, user: Any, text: str
+) -> GoalAssessment:
+    return goal_assessment_update(
+        goal_assessment=goal_assessment, expected_version=expected_version, user=user, text=text
+    )
 
 
 # --- the analysis as a whole -----------------------------------------------------------------
@@ -305,6 +422,8 @@ def analysis_confirm(
     current = _lock(analysis, expected_version, ("state", "summary"), yours)
     if summary is not None:
         current.summary = summary.strip()
+    if current.state != AnalysisState.CONFIRMED:
+        send_priorities_changed(current.pk)
     current.state = AnalysisState.CONFIRMED
     current.confirmed_by = user
     current.confirmed_at = timezone.now()
@@ -318,9 +437,12 @@ def analysis_confirm(
 def analysis_reopen(
     *, analysis: StatusAnalysis, expected_version: int | None, user: Any
 ) -> StatusAnalysis:
-    """Back to draft: the public no longer sees it until it is confirmed again."""
+    """Back to draft: the public no longer sees it until it is confirmed again, and its
+    priorities are no longer in force (an earlier confirmed analysis's are)."""
     yours = {"state": AnalysisState.DRAFT}
     current = _lock(analysis, expected_version, ("state", "summary"), yours)
+    if current.state != AnalysisState.DRAFT:
+        send_priorities_changed(current.pk)
     current.state = AnalysisState.DRAFT
     current.version += 1
     current._history_user = user

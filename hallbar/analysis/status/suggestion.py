@@ -1,4 +1,7 @@
-"""The suggested assessment of a target, from its evidence. A pure function: no database.
+"""The suggested assessment of a target, from its evidence, and of a goal, from its targets'
+assessments (`suggest_goal`, the goal rule below). Pure functions: no database.
+
+## The target rule (`suggest`)
 
 Evidence: the organisation's indicators linked to the target, each with its stored
 progress status toward its own target (METHODS.md §1, `ProgressRecord`) and its relative
@@ -24,10 +27,30 @@ Then, over the n indicators that are evidence ("most" = more than half):
 The reasoning lists each indicator's contribution in the order given, so a reader sees
 how the suggestion was reached. It is a suggestion: the analyst confirms it, or records
 another assessment with a reason.
+
+## The goal rule (`suggest_goal`)
+
+The suggested assessment of a goal, from its targets' assessments in the same analysis:
+
+- a target that is **not relevant** for the municipality is left out, and so is a target
+  **not assessed** yet;
+- each target counted weighs by its relevance: **high 3, medium 2, low 1**; a target whose
+  relevance is not set yet weighs 1, like a low one;
+- W is the total weight of the targets counted. Then, in this order:
+
+1. the major challenges weigh more than half of W → **major challenge**;
+2. the strengths weigh more than half of W → **strength**;
+3. the challenges and major challenges together weigh more than half of W → **challenge**;
+4. otherwise (mixed, or most neutral) → **neutral**;
+5. no target counted (none assessed yet, or none relevant) → **no suggestion**: the analyst
+   assesses the goal from the summary and other knowledge.
+
+A carried-over target assessment (from last year, not reviewed yet) counts like any other.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -77,7 +100,7 @@ class IndicatorEvidence:
 class Suggestion:
     assessment: str  # "" when there is no evidence
     reasoning: str
-    inputs: list[dict[str, str]]
+    inputs: list[dict[str, Any]]
 
 
 def _most(count: int, total: int) -> bool:
@@ -138,4 +161,113 @@ def suggest(evidence: Sequence[IndicatorEvidence]) -> Suggestion:
         assessment=assessment,
         reasoning="\n".join(lines),
         inputs=[item.as_input() for item in evidence],
+    )
+
+
+# --- the suggested assessment of a goal ------------------------------------------------------
+
+
+RELEVANCE_WEIGHTS = {"high": 3, "medium": 2, "low": 1, "": 1}
+NOT_RELEVANT = "not_relevant"
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    """One target of the goal as the goal rule reads it."""
+
+    code: str
+    relevance: str  # high / medium / low / not_relevant, "" not set
+    assessment: str  # "" not assessed
+    relevance_label: str = ""
+    assessment_label: str = ""
+
+    @property
+    def is_counted(self) -> bool:
+        return self.relevance != NOT_RELEVANT and bool(self.assessment)
+
+    @property
+    def weight(self) -> int:
+        return RELEVANCE_WEIGHTS.get(self.relevance, 1) if self.is_counted else 0
+
+    def as_input(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "relevance": self.relevance,
+            "assessment": self.assessment,
+            "weight": self.weight,
+        }
+
+
+def _target_line(item: TargetInput) -> str:
+    relevance = item.relevance_label or item.relevance or _("relevance not set")
+    if item.relevance == NOT_RELEVANT:
+        return _("%(code)s (%(relevance)s): not counted") % {
+            "code": item.code,
+            "relevance": relevance,
+        }
+    if not item.assessment:
+        return _("%(code)s (%(relevance)s): not assessed yet, not counted") % {
+            "code": item.code,
+            "relevance": relevance,
+        }
+    return _("%(code)s (%(relevance)s, weight %(weight)s): %(assessment)s") % {
+        "code": item.code,
+        "relevance": relevance,
+        "weight": item.weight,
+        "assessment": item.assessment_label or item.assessment,
+    }
+
+
+def suggest_goal(targets: Sequence[TargetInput]) -> Suggestion:
+    """The suggested assessment of a goal with these targets (the goal rule in the module docstring),
+    with its reasoning (the conclusion, then each target's part in target order) and the
+    inputs to store."""
+    counted = [item for item in targets if item.is_counted]
+    total = sum(item.weight for item in counted)
+
+    def weight_of(*values: str) -> int:
+        return sum(item.weight for item in counted if item.assessment in values)
+
+    major = weight_of(MAJOR_CHALLENGE)
+    strength = weight_of(STRENGTH)
+    bad = weight_of(CHALLENGE, MAJOR_CHALLENGE)
+    numbers = {"n": len(counted), "total": total}
+    if not targets:
+        assessment = ""
+        conclusion = _("The goal has no targets in the analysis: no suggestion.")
+    elif all(item.relevance == NOT_RELEVANT for item in targets):
+        assessment = ""
+        conclusion = _("No target of the goal is relevant for the municipality: no suggestion.")
+    elif not counted:
+        assessment = ""
+        conclusion = _("No relevant target of the goal is assessed yet: no suggestion.")
+    elif _most(major, total):
+        assessment = MAJOR_CHALLENGE
+        conclusion = _(
+            "Of %(n)s assessed relevant targets (weight %(total)s), major challenges weigh "
+            "%(weight)s: major challenge."
+        ) % {**numbers, "weight": major}
+    elif _most(strength, total):
+        assessment = STRENGTH
+        conclusion = _(
+            "Of %(n)s assessed relevant targets (weight %(total)s), strengths weigh "
+            "%(weight)s: strength."
+        ) % {**numbers, "weight": strength}
+    elif _most(bad, total):
+        assessment = CHALLENGE
+        conclusion = _(
+            "Of %(n)s assessed relevant targets (weight %(total)s), challenges and major "
+            "challenges weigh %(weight)s: challenge."
+        ) % {**numbers, "weight": bad}
+    else:
+        assessment = NEUTRAL
+        conclusion = _(
+            "Of %(n)s assessed relevant targets (weight %(total)s), strengths weigh "
+            "%(strength)s and challenges %(bad)s: no majority, neutral."
+        ) % {**numbers, "strength": strength, "bad": bad}
+    lines = [conclusion, *(f"- {_target_line(item)}" for item in targets)]
+    return Suggestion(
+        assessment=assessment,
+        reasoning="\n".join(lines),
+        inputs=[item.as_input() for item in targets],
     )

@@ -23,7 +23,7 @@ from hallbar.analysis.status.forms import (
     AnalysisStateForm,
     AssessmentFilterForm,
     AssessmentForm,
-    GoalTextForm,
+    GoalAssessmentForm,
     ProposalAnswerForm,
     ProposalForm,
     default_year,
@@ -68,6 +68,8 @@ def _context(granted: access.Granted, analysis: StatusAnalysis | None = None, **
         "include_drafts": granted.actor.sees_drafts,
         "can_edit": granted.may(CHANGE),
         "can_propose": granted.may("status_analysis.propose"),
+        "can_delete": analysis is not None
+        and granted.may("status_analysis.delete_status_analysis", analysis),
         **extra,
     }
 
@@ -210,10 +212,11 @@ def analysis_changes(request: HttpRequest, org_code: str, pk: int) -> HttpRespon
     before, changes = selectors.changes_since_last_year(analysis)
     if before is not None and not before.is_confirmed and not granted.actor.sees_drafts:
         before, changes = None, []  # a draft year is not compared with in public
+    goal_changes = selectors.goal_changes_since(analysis, before) if before else []
     return render(
         request,
         "status_analysis/analysis_changes.html",
-        _context(granted, analysis, before=before, changes=changes),
+        _context(granted, analysis, before=before, changes=changes, goal_changes=goal_changes),
     )
 
 
@@ -226,9 +229,15 @@ def analysis_priorities(request: HttpRequest, org_code: str, pk: int) -> HttpRes
     )
 
 
-def analysis_export(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+def analysis_export(request: HttpRequest, org_code: str, pk: int, name: str) -> HttpResponse:
+    """The analysis as a file: `csv` (a row per target), `goals-csv` (a row per goal),
+    `json` (both, with the analysis). The public's (a confirmed analysis) leave out what
+    only the organisation's own readers see."""
     granted = access.require(request, org_code, "status_analysis.view", lookup=_analysis(pk))
-    filename, content_type, body = exports.AnalysisCsv(
+    export_class = exports.EXPORTS.get(name)
+    if export_class is None:
+        raise Http404(_("There is no such export."))
+    filename, content_type, body = export_class(
         granted.obj, internal=granted.actor.sees_drafts
     ).render({})
     response = HttpResponse(body, content_type=content_type)
@@ -400,35 +409,85 @@ def target_propose(request: HttpRequest, org_code: str, pk: int, code: str) -> H
     )
 
 
-@require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, org_code: str, pk: int, number: int) -> HttpResponse:
-    granted = access.require(request, org_code, CHANGE, lookup=_analysis(pk))
-    analysis: StatusAnalysis = granted.obj
-    goal_assessment = (
-        analysis.goal_assessments.select_related("goal").filter(goal__number=number).first()
-    )
+# --- one goal ------------------------------------------------------------------------------
+
+
+def _goal_or_404(analysis: StatusAnalysis, number: int):
+    goal_assessment = selectors.goal_assessment_get(analysis, number)
     if goal_assessment is None:
         raise Http404(_("Agenda 2030 has no goal %(number)s.") % {"number": number})
+    return goal_assessment
+
+
+def goal_detail(request: HttpRequest, org_code: str, pk: int, number: int) -> HttpResponse:
+    """One goal in the analysis: its assessment beside the suggestion its targets make,
+    the counts, the summary and its targets."""
+    granted = access.require(request, org_code, "status_analysis.view", lookup=_analysis(pk))
+    analysis: StatusAnalysis = granted.obj
+    goal_assessment = _goal_or_404(analysis, number)
     goal: Goal = goal_assessment.goal
-    form = GoalTextForm(
-        submitted(request),
-        initial={"text": goal_assessment.text, "version": goal_assessment.version},
+    return render(
+        request,
+        "status_analysis/goal_detail.html",
+        _context(
+            granted,
+            analysis,
+            goal=goal,
+            goal_assessment=goal_assessment,
+            summary=selectors.goal_summary(analysis, goal),
+            rows=selectors.assessment_rows(analysis, filters={"goal": goal}),
+        ),
+    )
+
+
+def goal_history(request: HttpRequest, org_code: str, pk: int, number: int) -> HttpResponse:
+    """Every recorded version of the goal's summary and assessment, for the
+    organisation's own readers."""
+    granted = access.require(
+        request, org_code, "status_analysis.view_internal", lookup=_analysis(pk)
+    )
+    analysis: StatusAnalysis = granted.obj
+    goal_assessment = _goal_or_404(analysis, number)
+    return render(
+        request,
+        "status_analysis/goal_history.html",
+        _context(
+            granted,
+            analysis,
+            goal=goal_assessment.goal,
+            versions=selectors.goal_history(goal_assessment),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, org_code: str, pk: int, number: int) -> HttpResponse:
+    """The goal's assessment, with the suggestion its targets make, and its summary."""
+    granted = access.require(request, org_code, CHANGE, lookup=_analysis(pk))
+    analysis: StatusAnalysis = granted.obj
+    goal_assessment = _goal_or_404(analysis, number)
+    goal: Goal = goal_assessment.goal
+    summary = selectors.goal_summary(analysis, goal)
+    form = GoalAssessmentForm(
+        submitted(request), instance=goal_assessment, suggested=summary.suggested
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_text_update(
+            services.goal_assessment_update(
                 goal_assessment=goal_assessment,
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
-                text=form.cleaned_data["text"],
+                **form.values(),
             )
         except EditConflict as conflict:
             show_edit_conflict(form, conflict)
+        except ValidationError as error:
+            _service_errors(form, error)
         else:
             messages.success(
                 request, _("The summary of goal %(number)s was saved.") % {"number": number}
             )
-            return redirect(_url("analysis_detail", analysis) + f"#goal-{number}")
+            return redirect(_url("goal_detail", analysis, number=number))
     return render(
         request,
         "status_analysis/goal_edit.html",
@@ -436,7 +495,8 @@ def goal_edit(request: HttpRequest, org_code: str, pk: int, number: int) -> Http
             granted,
             analysis,
             goal=goal,
+            goal_assessment=goal_assessment,
             form=form,
-            summary=selectors.goal_summary(analysis, goal),
+            summary=summary,
         ),
     )

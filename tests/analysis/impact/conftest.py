@@ -11,18 +11,22 @@ from hallbar.agenda.models import Target
 from hallbar.analysis.impact import services
 from hallbar.analysis.impact.models import Case
 from hallbar.analysis.interactions import services as interaction_services
-from hallbar.analysis.status.models import StatusAnalysis, TargetAssessment
+from hallbar.analysis.status.models import AnalysisState, StatusAnalysis, TargetAssessment
 from tests.personas import World, build_world
 
 
 @pytest.fixture
-def world(reference_data) -> World:
-    return build_world("1961", "Hallstahammar")
+def world(reference_data, django_capture_on_commit_callbacks) -> World:
+    # Built as if committed: what waits for the commit (goal-conflict detection of the
+    # world's actions, the signals of the analysis apps) runs now, not never.
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world("1961", "Hallstahammar")
 
 
 @pytest.fixture
-def other_world(world) -> World:
-    return build_world("1907", "Surahammar")
+def other_world(world, django_capture_on_commit_callbacks) -> World:
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world("1907", "Surahammar")
 
 
 def targets(*codes: str) -> list[Target]:
@@ -44,7 +48,10 @@ def matrix(world: World, cells: list[tuple[str, str, int, str]], *, publish: boo
 
 
 def prioritise(world: World, *codes: str, year: int = 2026) -> StatusAnalysis:
-    analysis, _ = StatusAnalysis.objects.get_or_create(organisation=world.organisation, year=year)
+    # Confirmed: the priorities in force are the latest confirmed analysis's.
+    analysis, _ = StatusAnalysis.objects.get_or_create(
+        organisation=world.organisation, year=year, defaults={"state": AnalysisState.CONFIRMED}
+    )
     for target in targets(*codes):
         TargetAssessment.objects.create(
             organisation=world.organisation,

@@ -238,7 +238,7 @@ def test_a_csv_in_the_long_form_is_read_with_its_targets():
     parsed = csv_io.parse_cells(_csv("11.2,3.6,2,Färre olyckor,high", "3.6,11.2,+1,,"))
 
     assert parsed.errors == []
-    assert list(parsed.targets) == ["11.2", "3.6"]
+    assert list(parsed.nodes) == ["11.2", "3.6"]
     assert [(c.from_code, c.to_code, c.score, c.confidence) for c in parsed.cells] == [
         ("11.2", "3.6", 2, "high"),
         ("3.6", "11.2", 1, "medium"),
@@ -261,10 +261,10 @@ def test_every_bad_row_is_refused_with_its_row_number_and_reason():
     assert parsed.errors == [
         "Row 2: score 4 is outside −3…+3.",
         "Row 3: a target is not scored against itself (11.2).",
-        "Row 4: unknown target code '11.99' in from_target.",
+        "Row 4: unknown target code “11.99” in from_target.",
         "Row 6: the pair 3.6 → 11.2 is already on row 5.",
-        "Row 7: score 'x' is not a whole number.",
-        "Row 8: confidence 'sure' is not one of low, medium, high.",
+        "Row 7: score “x” is not a whole number.",
+        "Row 8: confidence “sure” is not one of low, medium, high.",
     ]
 
 

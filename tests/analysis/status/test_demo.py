@@ -45,6 +45,17 @@ def test_the_demo_analysis_loads_once(demo_mode):
     assert all(row.priority_motivation for row in analysis.assessments.filter(is_prioritised=True))
     assert analysis.assessments.exclude(assessment="").count() == 5
     assert StatusAnalysis.objects.count() == 1
+    # Three goals assessed; goal 13 differs from the suggestion its targets make, with a reason.
+    assert first.goals == [4, 11, 13] and second.goals == []
+    goals = {s.goal.number: s for s in selectors.goal_summaries(analysis)}
+    assert [(n, goals[n].assessment, goals[n].suggested) for n in (4, 11, 13)] == [
+        (4, "challenge", "challenge"),
+        (11, "neutral", "neutral"),
+        (13, "major_challenge", "challenge"),
+    ]
+    assert goals[13].goal_assessment.override_reason
+    assert goals[13].goal_assessment.assessed_by.username == demo.ANALYST_USERNAME
+    assert goals[8].assessment == "" and goals[8].suggested == "challenge"
 
 
 def test_the_demo_needs_the_steering_demo_first(demo_mode):

@@ -13,10 +13,10 @@ from hallbar.analysis.status.models import AssessmentProposal, TargetAssessment
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, analysis=None, **kwargs) -> str:
+def url(view: str, analysis=None, **kwargs) -> str:
     if analysis is not None:
         kwargs["pk"] = analysis.pk
-    return reverse(f"status_analysis:{name}", kwargs={"org_code": "1961", **kwargs})
+    return reverse(f"status_analysis:{view}", kwargs={"org_code": "1961", **kwargs})
 
 
 def row(analysis, code: str) -> TargetAssessment:
@@ -275,7 +275,7 @@ def test_the_goal_summary_text_is_saved(client, analysis_world, analysis):
 def test_the_csv_has_a_row_per_target(client, analysis_world, analysis):
     login(client, analysis_world, "analytiker")
 
-    response = client.get(url("analysis_export", analysis))
+    response = client.get(url("analysis_export", analysis, name="csv"))
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

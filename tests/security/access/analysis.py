@@ -30,8 +30,27 @@ ACCESS.update(
         "status_analysis:analysis_detail": _SA_READ,
         "status_analysis:analysis_state": _SA_WRITE,
         "status_analysis:analysis_changes": _SA_READ,
+        # The generic record history (hallbar.core.records): the organisation's own readers.
+        "status_analysis:status_analysis_history": (
+            internal(obj="sa_analysis"),
+            internal(obj="sa_draft"),
+        ),
+        "status_analysis:status_analysis_delete": _SA_WRITE,
+        # The analyses are not deleted: those allowed find nothing to restore.
+        "status_analysis:status_analysis_restore": (
+            page(
+                ORGANISATION_WIDE_WRITERS,
+                obj="sa_analysis",
+                methods=("POST",),
+                ok={"POST": 404},
+            ),
+        ),
         "status_analysis:analysis_priorities": _SA_READ,
-        "status_analysis:analysis_export": _SA_READ,
+        "status_analysis:analysis_export": (
+            page(obj="sa_analysis", kwargs=(("name", "csv"),)),
+            page(obj="sa_analysis", kwargs=(("name", "goals-csv"),)),
+            page(INTERNAL, obj="sa_draft", hidden=True, kwargs=(("name", "json"),)),
+        ),
         "status_analysis:target_detail": _SA_READ,
         "status_analysis:target_history": (
             page(INTERNAL, obj="sa_analysis"),
@@ -43,6 +62,11 @@ ACCESS.update(
         "status_analysis:target_propose": (
             form(_SA_PROPOSERS, obj="sa_analysis"),
             form(_SA_PROPOSERS, obj="sa_draft", hidden=True),
+        ),
+        "status_analysis:goal_detail": _SA_READ,
+        "status_analysis:goal_history": (
+            page(INTERNAL, obj="sa_analysis"),
+            page(INTERNAL, obj="sa_draft", hidden=True),
         ),
         "status_analysis:goal_edit": _SA_WRITE,
     }
@@ -74,6 +98,22 @@ ACCESS.update(
         "interactions:cell_edit": (
             form(NOBODY, obj="im_published", kwargs=_IM_CELL),
             form(ORGANISATION_WIDE_WRITERS, obj="im_draft", hidden=True, kwargs=_IM_CELL),
+        ),
+        # The record of a version: history for the organisation's own readers; deleting
+        # (a draft for good, a published version softly) for the analysis writers.
+        "interactions:matrix_history": (internal(obj="im_published"), internal(obj="im_draft")),
+        "interactions:matrix_delete": (
+            form(ORGANISATION_WIDE_WRITERS, obj="im_published"),
+            form(ORGANISATION_WIDE_WRITERS, obj="im_draft", hidden=True),
+        ),
+        # Nothing is deleted: those allowed find nothing to restore.
+        "interactions:matrix_restore": (
+            page(
+                ORGANISATION_WIDE_WRITERS,
+                obj="im_published",
+                methods=("POST",),
+                ok={"POST": 404},
+            ),
         ),
         # The API: published versions for everyone; a draft for the organisation's own
         # signed-in readers, 404 for everyone else (the API never redirects to log in).
@@ -118,6 +158,12 @@ ACCESS.update(
         "impact:case_summary_pdf": (page(obj="ia_case"),),
         "impact:case_remark": (_ia_remark("ia_case"), _ia_remark("ia_case_draft", hidden=True)),
         "impact:case_history": (internal(obj="ia_case"),),
+        # Deleting: who edits the case (a decided one is kept softly); the objects are not
+        # deleted, so those allowed to restore find nothing to restore.
+        "impact:case_delete": _IA_CASE_WRITE,
+        "impact:case_restore": (
+            page(ORGANISATION_WIDE_WRITERS, obj="ia_case", methods=("POST",), ok={"POST": 404}),
+        ),
         "impact:compiled": (page(),),
         "impact:conflict_list": (page(),),
         "impact:conflict_create": (form(OWN_AREA_WRITERS),),
@@ -140,6 +186,15 @@ ACCESS.update(
             _ia_remark("ia_conflict_open", hidden=True),
         ),
         "impact:conflict_history": (internal(obj="ia_conflict"),),
+        # Who edits the conflict reaches the confirmation page; an automatic conflict is
+        # then refused there (it is withdrawn instead), a hand-raised one deleted.
+        "impact:conflict_delete": (
+            form(OWN_AREA_WRITERS, obj="ia_conflict_open", hidden=True),
+            form(ORGANISATION_WIDE_WRITERS, obj="ia_conflict"),
+        ),
+        "impact:conflict_restore": (
+            page(ORGANISATION_WIDE_WRITERS, obj="ia_conflict", methods=("POST",), ok={"POST": 404}),
+        ),
     }
 )
 # --- end impact ---

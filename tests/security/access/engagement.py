@@ -31,6 +31,15 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "engagement:proposal_create": (form(SUBMITTERS),),
     "engagement:proposal_detail": (internal(obj="proposal", hidden=True),),
     "engagement:proposal_respond": (form(RESPONDERS, obj="proposal", hidden=True),),
+    # The record: the author withdraws an untaken proposal, the administrator deletes
+    # and restores (the proposal is not deleted: those allowed find nothing to restore).
+    "engagement:proposal_history": (internal(obj="proposal"),),
+    "engagement:proposal_delete": (
+        form({COUNCIL_INTERNAL, ORG_ADMIN}, obj="proposal", hidden=True),
+    ),
+    "engagement:proposal_restore": (
+        page({ORG_ADMIN}, obj="proposal", methods=("POST",), ok={"POST": 404}, hidden=True),
+    ),
     "engagement:comment_create": (
         form(COMMENTERS, obj="action_tn", kwargs=(("kind", "action"),), hidden=True),
         form(COMMENTERS, obj="programme_draft", kwargs=(("kind", "document"),), hidden=True),

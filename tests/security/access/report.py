@@ -8,7 +8,7 @@ no persona reviews (tests/report/test_workflow.py covers the reviewer).
 """
 
 from tests.personas import INTERNAL, NOBODY, ORG_ADMIN, ORGANISATION_WIDE_WRITERS
-from tests.security.cases import Case, form, page
+from tests.security.cases import Case, form, internal, page
 
 POST_REDIRECT = {"methods": ("POST",), "ok": {"POST": 302}}
 MEMBERS = INTERNAL - {ORG_ADMIN}
@@ -70,6 +70,23 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     ),
     "report:edition_decide": (form(ORGANISATION_WIDE_WRITERS, obj="report_published"),),
     "report:edition_correct": (form(ORGANISATION_WIDE_WRITERS, obj="report_published"),),
+    # The record: history of the organisation's own; a draft's delete page for the
+    # editors (a published edition is refused with the reason, 200); not deleted, so
+    # those allowed find nothing to restore.
+    "report:edition_history": (internal(obj="report_draft"), internal(obj="report_published")),
+    "report:edition_delete": (
+        form(ORGANISATION_WIDE_WRITERS, obj="report_draft", hidden=True),
+        form(ORGANISATION_WIDE_WRITERS, obj="report_published"),
+    ),
+    "report:edition_restore": (
+        page(
+            ORGANISATION_WIDE_WRITERS,
+            obj="report_draft",
+            hidden=True,
+            methods=("POST",),
+            ok={"POST": 404},
+        ),
+    ),
     "api:organisation_reports": (page(),),
 }
 ISOLATION_PENDING: dict[str, str] = {}

@@ -1,5 +1,8 @@
-"""Raise goal conflicts (METHODS.md §5) for an organisation's assessed cases and its
-actions. Idempotent: conflicts already raised are updated while open, never duplicated."""
+"""Check an organisation's goal conflicts again (METHODS.md §5): both rules over its
+assessed cases not yet decided and rule (b) over its actions. Raises what is missing,
+brings open conflicts up to date, reopens withdrawn ones whose condition holds again and
+withdraws open ones whose condition no longer holds. Idempotent: run again, it changes
+nothing. Decided conflicts and those raised by hand are never touched."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +11,10 @@ from hallbar.organisation.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Raise goal conflicts from impact assessments and actions (METHODS.md §5)."
+    help = (
+        "Check goal conflicts again from impact assessments and actions (METHODS.md §5): "
+        "raise, update, reopen or withdraw."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

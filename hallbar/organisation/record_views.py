@@ -1,62 +1,45 @@
-"""Pages of the record: the history of an object, deleting and restoring, and exports.
+"""Pages of the record of every registered kind (`hallbar.core.records`): the history of
+an object, deleting and restoring, the deleted records, and the history exports.
 
-History is for the organisation's own readers (those who see drafts): it names who
-changed what. Everyone else gets a 404, so the page does not tell whether the object
-exists; a visitor is first asked to log in. Deleting and restoring need an editor.
-Reads and writes live in `records.py`.
+Each app routes its kinds' URLs here with the kind as a URL argument
+(`{"kind": "case"}`). History is for the organisation's own readers (those who see
+drafts): it names who changed what. Everyone else gets a 404, so the page does not tell
+whether the object exists; a visitor is first asked to log in. Deleting and restoring
+need the kind's rules (`<app>.delete_<kind>`, `<app>.restore_<kind>`).
 """
-
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hallbar.core.forms import submitted
+from hallbar.core import records
+from hallbar.core.forms import DeleteConfirmForm, submitted
 from hallbar.core.history import user_label
 from hallbar.core.versions import EditConflict, version_token
 from hallbar.organisation.access import actor_for, can_edit, require
 from hallbar.organisation.models import Organisation
-from hallbar.steering import records
-from hallbar.steering.forms import DeleteConfirmForm
-from hallbar.steering.models import SoftDeleteModel
-from hallbar.steering.visibility import actions_visible, documents_visible, goals_visible
-
-# The register each kind of object is listed in, to return to after a delete.
-_LIST_URLS = {
-    "document": "steering:document_list",
-    "goal": "steering:goal_list",
-    "action": "steering:action_list",
-    "working_group": "steering:working_group_list",
-}
 
 
 def get_organisation_for_records(request: HttpRequest, org_code: str) -> Organisation:
     """The organisation, if the user is one of its own readers (history, deleted records,
     internal exports); others are not told these pages exist."""
     try:
-        return require(request, org_code, "steering.view_records").organisation
+        return require(request, org_code, "organisation.view_records").organisation
     except PermissionDenied:
         raise Http404 from None
 
 
-def _url(route: str, organisation: Organisation, **kwargs: Any) -> str:
-    return reverse(route, kwargs={"org_code": organisation.code, **kwargs})
-
-
-def _object_url(kind: str, organisation: Organisation, subject: records.HistorySubject) -> str:
-    """The object's page, or its register if it has none any more."""
-    if subject.obj is None or getattr(subject.obj, "deleted_at", None) is not None:
-        return _url(_LIST_URLS[kind], organisation)
-    return _url(f"steering:{kind}_detail", organisation, pk=subject.pk)
+def _export_url(organisation: Organisation, name: str) -> str:
+    return reverse("organisation:export", kwargs={"org_code": organisation.code, "name": name})
 
 
 def history(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResponse:
     organisation = get_organisation_for_records(request, org_code)
+    record_kind = records.kind_of(kind)
     subject = records.history_subject(organisation=organisation, kind=kind, pk=pk)
     if subject is None:
         raise Http404
@@ -69,51 +52,46 @@ def history(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResp
         "kind": kind,
         "subject": subject,
         "entries": records.object_history(organisation=organisation, kind=kind, pk=pk),
-        "back_url": _object_url(kind, organisation, subject),
+        "back_url": record_kind.object_url(organisation, subject.obj),
         "deleted_by": deleted_by,
         "can_restore": subject.is_deleted
-        and actor_for(request, organisation).may(f"steering.restore_{kind}", subject.obj),
-        "restore_url": _url(f"steering:{kind}_restore", organisation, pk=pk)
-        if subject.is_deleted
-        else "",
-        "csv_url": _url("steering:export", organisation, name="history-csv") + export_query,
-        "json_url": _url("steering:export", organisation, name="history-json") + export_query,
+        and actor_for(request, organisation).may(
+            f"{record_kind.rule_prefix}.restore_{kind}", subject.obj
+        ),
+        "restore_url": record_kind.url("restore", organisation, pk) if subject.is_deleted else "",
+        "csv_url": _export_url(organisation, "history-csv") + export_query,
+        "json_url": _export_url(organisation, "history-json") + export_query,
     }
-    return render(request, "steering/records/history.html", context)
+    return render(request, "organisation/records/history.html", context)
 
 
-def _alive_or_none(
-    kind: str, organisation: Organisation, pk: int, include_drafts: bool
-) -> SoftDeleteModel | None:
-    """The organisation's object as the reader may see it (visibility.py), or None (a
-    404): another organisation's id, or a draft the reader does not see, is not found."""
-    visible = _VISIBLE.get(kind)
-    if visible is None:
-        return None
-    return visible(organisation=organisation, include_drafts=include_drafts).filter(pk=pk).first()
-
-
-_VISIBLE = {
-    "document": documents_visible,
-    "goal": goals_visible,
-    "action": actions_visible,
-}
+def _kind(kind: str) -> records.RecordKind:
+    record_kind = records.kind_of(kind)
+    if record_kind is None or not record_kind.deletable:
+        raise Http404
+    return record_kind
 
 
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResponse:
     """A confirmation page, then the delete: soft for a public record, hard for a draft."""
+    record_kind = _kind(kind)
     granted = require(
         request,
         org_code,
-        f"steering.delete_{kind}",
-        lookup=lambda organisation, drafts: _alive_or_none(kind, organisation, pk, drafts),
+        f"{record_kind.rule_prefix}.delete_{kind}",
+        # The object as the reader may see it: another organisation's id, or a draft the
+        # reader does not see, is not found (404).
+        lookup=lambda organisation, drafts: (
+            record_kind.visible_objects(organisation, drafts).filter(pk=pk).first()
+        ),
     )
     organisation, obj = granted.organisation, granted.obj
-    detail_url = _url(f"steering:{kind}_detail", organisation, pk=pk)
+    version_field = record_kind.version_field
     form = DeleteConfirmForm(
         submitted(request),
-        initial={"version": version_token(obj.updated_at)},
+        initial={"version": version_token(getattr(obj, version_field))},
+        version_field=version_field,
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -129,7 +107,7 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
             # The page now shows the current version: confirming again deletes that.
             data = form.data.copy()
             data["version"] = version_token(error.current_version)
-            form = DeleteConfirmForm(data)
+            form = DeleteConfirmForm(data, version_field=version_field)
             form.is_valid()
             form.add_error(
                 None,
@@ -146,7 +124,7 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
             else:
                 message = _("“%(title)s” was deleted. An editor can restore it.")
             messages.success(request, message % {"title": obj})
-            return redirect(_url(_LIST_URLS[kind], organisation))
+            return redirect(record_kind.list_url(organisation))
     context = {
         "organisation": organisation,
         "kind": kind,
@@ -154,24 +132,26 @@ def delete(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpRespo
         "plan": records.delete_plan(obj),
         "form": form,
         "conflict": conflict,
-        "cancel_url": detail_url,
-        "history_url": _url(f"steering:{kind}_history", organisation, pk=pk),
+        "cancel_url": record_kind.object_url(organisation, obj),
+        "history_url": record_kind.url("history", organisation, pk),
     }
-    return render(request, "steering/records/delete_confirm.html", context)
+    return render(request, "organisation/records/delete_confirm.html", context)
 
 
 @require_POST
 def restore(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResponse:
-    def any_or_none(organisation: Organisation, drafts: bool) -> SoftDeleteModel | None:
-        # Deleted or not: who may restore is decided first; then there must be
-        # something to restore.
-        model = records.KINDS.get(kind)
-        if model is None or not drafts:
-            # Readers without drafts never learn what was deleted.
-            return _alive_or_none(kind, organisation, pk, drafts)
-        return model.with_deleted.for_organisation(organisation).filter(pk=pk).first()
+    record_kind = _kind(kind)
 
-    granted = require(request, org_code, f"steering.restore_{kind}", lookup=any_or_none)
+    def any_or_none(organisation: Organisation, drafts: bool):
+        # Deleted or not: who may restore is decided first; then there must be
+        # something to restore. Readers without drafts never learn what was deleted.
+        if not drafts:
+            return record_kind.visible_objects(organisation, drafts).filter(pk=pk).first()
+        return record_kind.all_objects(organisation).filter(pk=pk).first()
+
+    granted = require(
+        request, org_code, f"{record_kind.rule_prefix}.restore_{kind}", lookup=any_or_none
+    )
     organisation, obj = granted.organisation, granted.obj
     if obj.deleted_at is None:
         raise Http404
@@ -179,9 +159,9 @@ def restore(request: HttpRequest, org_code: str, kind: str, pk: int) -> HttpResp
         records.record_restore(obj=obj, user=request.user)
     except records.DeleteRefused as refused:
         messages.error(request, refused.message)
-        return redirect(_url(f"steering:{kind}_history", organisation, pk=pk))
+        return redirect(record_kind.url("history", organisation, pk))
     messages.success(request, _("“%(title)s” was restored.") % {"title": obj})
-    return redirect(_url(f"steering:{kind}_detail", organisation, pk=pk))
+    return redirect(record_kind.object_url(organisation, obj))
 
 
 def deleted_records(request: HttpRequest, org_code: str) -> HttpResponse:
@@ -192,16 +172,16 @@ def deleted_records(request: HttpRequest, org_code: str) -> HttpResponse:
         "deleted": records.deleted_objects(organisation=organisation),
         "removed": records.removed_objects(organisation=organisation),
         "can_restore": can_edit(request.user, organisation),
-        "csv_url": _url("steering:export", organisation, name="history-csv"),
-        "json_url": _url("steering:export", organisation, name="history-json"),
+        "csv_url": _export_url(organisation, "history-csv"),
+        "json_url": _export_url(organisation, "history-json"),
     }
-    return render(request, "steering/records/deleted.html", context)
+    return render(request, "organisation/records/deleted.html", context)
 
 
 def export(request: HttpRequest, org_code: str, name: str) -> HttpResponse:
-    """Every export of the steering app, through its one contract
+    """The history exports, through their one contract
     `render(params) -> (filename, content type, bytes)`."""
-    exporter = records.EXPORTS.get(name)
+    exporter = records.HISTORY_EXPORTS.get(name)
     if exporter is not None and exporter.internal:
         organisation = get_organisation_for_records(request, org_code)
     else:
@@ -217,3 +197,14 @@ def export(request: HttpRequest, org_code: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def paths(prefix: str, kind: str, *, pages: tuple[str, ...] = ("history", "delete", "restore")):
+    """The URL patterns of a kind's record pages: `<prefix><int:pk>/history/` named
+    `<kind>_history`, and likewise `delete` and `restore` (`pages` names fewer, e.g. only
+    the history of a kind that is not deleted this way)."""
+    views = {"history": history, "delete": delete, "restore": restore}
+    return [
+        path(f"{prefix}<int:pk>/{page}/", views[page], {"kind": kind}, name=f"{kind}_{page}")
+        for page in pages
+    ]
