@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hallbar.agenda import views
+from hallbar.organisation import record_views
 
 app_name = "agenda"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("agenda/goal-sets/new/", views.goal_set_create, name="goal_set_create"),
     path("agenda/goal-sets/<int:pk>/", views.goal_set_detail, name="goal_set_detail"),
     path("agenda/goal-sets/<int:pk>/edit/", views.goal_set_edit, name="goal_set_edit"),
+    *record_views.paths("agenda/goal-sets/", "goal_set", pages=("history",)),
     path("agenda/goal-sets/<int:pk>/goals/new/", views.goal_create, name="goal_create"),
     path(
         "agenda/goal-sets/<int:pk>/goals/<int:goal_pk>/edit/",

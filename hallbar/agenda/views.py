@@ -272,6 +272,8 @@ def goal_set_detail(request: HttpRequest, org_code: str, pk: int) -> HttpRespons
             "goals": list(selectors.goal_set_goals(goal_set)),
             "is_own": is_own,
             "can_edit": granted.may("agenda.change_goal_set", goal_set),
+            # The history of the organisation's own goal sets (reference sets have none).
+            "show_history": is_own and granted.may("organisation.view_records"),
         },
     )
 

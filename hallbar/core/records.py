@@ -190,7 +190,10 @@ def _entries_with_parts(
         if ids is not None:
             filters[f"{part.parent}_id__in"] = ids
         elif _has_organisation(part.model):
+            # A part model may belong to several kinds (a remark on a case or on a
+            # conflict): only the rows of this kind's objects.
             filters["organisation"] = organisation
+            filters[f"{part.parent}_id__isnull"] = False
         else:
             filters[f"{part.parent}_id__in"] = sorted(titles)
         part_records = history.versions(part.model, **filters)
@@ -525,8 +528,15 @@ HISTORY_COLUMNS = (
 
 
 def spreadsheet_safe(value: str) -> str:
-    """A CSV cell as text: one starting with these would run as a formula in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A CSV cell as text: one starting with these would run as a formula in a
+    spreadsheet. A number stays a number (a score of −2 is "-2")."""
+    if value[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 class HistoryExport:

@@ -20,7 +20,7 @@ from hallbar.core import records
 from hallbar.core.forms import DeleteConfirmForm, submitted
 from hallbar.core.history import user_label
 from hallbar.core.versions import EditConflict, version_token
-from hallbar.organisation.access import actor_for, can_edit, require
+from hallbar.organisation.access import actor_for, require
 from hallbar.organisation.models import Organisation
 
 
@@ -171,7 +171,6 @@ def deleted_records(request: HttpRequest, org_code: str) -> HttpResponse:
         "organisation": organisation,
         "deleted": records.deleted_objects(organisation=organisation),
         "removed": records.removed_objects(organisation=organisation),
-        "can_restore": can_edit(request.user, organisation),
         "csv_url": _export_url(organisation, "history-csv"),
         "json_url": _export_url(organisation, "history-json"),
     }

@@ -44,7 +44,8 @@ EDITION = records.RecordKind(
         organisation=organisation, include_drafts=drafts
     ),
     version_field="version",
-    title=str,
+    # Also for a recorded version (whose own str() says "as of <date>").
+    title=lambda edition: f"{edition.report.display_title} – {edition.number}",
     refusal=_refusal,
 )
 

@@ -300,3 +300,36 @@ def test_the_admin_shows_reference_sets_read_only_and_own_sets_editable(client, 
     own_page = client.get(reverse("admin:agenda_goalset_change", args=[rus.pk]))
     assert own_page.context["has_change_permission"] is True
     assert client.get(reverse("admin:agenda_globalindicator_changelist")).status_code == 200
+
+
+# The record
+
+
+def test_the_history_of_an_own_goal_set_shows_its_goals_changes_and_exports(english, member, rus):
+    goal = rus.goals.get(code="1")
+    goal_update(
+        goal=goal,
+        expected_fingerprint=edit_fingerprint(goal, GOAL_FIELDS),
+        title_sv="Attraktiv och hållbar region",
+    )
+    english.force_login(member)
+
+    detail = english.get(_url("goal_set_detail", pk=rus.pk)).content.decode()
+    assert _url("goal_set_history", pk=rus.pk) in detail
+    page = english.get(_url("goal_set_history", pk=rus.pk)).content.decode()
+    assert "Attraktiv region" in page and "Attraktiv och hållbar region" in page
+
+    export = english.get(
+        reverse("organisation:export", kwargs={"org_code": "1961", "name": "history-csv"}),
+        {"kind": "goal_set", "pk": rus.pk},
+    ).content.decode("utf-8-sig")
+    assert "part_changed" in export and "Attraktiv och hållbar region" in export
+
+
+def test_a_reference_set_has_no_history_here(english, member):
+    english.force_login(member)
+    reference = _reference()
+
+    assert english.get(_url("goal_set_history", pk=reference.pk)).status_code == 404
+    detail = english.get(_url("goal_set_detail", pk=reference.pk)).content.decode()
+    assert _url("goal_set_history", pk=reference.pk) not in detail

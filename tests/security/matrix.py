@@ -127,6 +127,7 @@ CORE_ACCESS: dict[str, tuple[Case, ...]] = {
     "organisation:deleted_records": (internal(),),
     "organisation:export": (internal(kwargs=(("name", "history-csv"),)),),
     "organisation:mandate_history": (internal(obj="mandate"),),
+    "agenda:goal_set_history": (internal(obj="goal_set"),),
     # Working groups: internal pages; appointed by ledningsgruppen (no persona sits there).
     "steering:working_group_list": (internal(),),
     "steering:working_group_detail": (internal(obj="working_group"),),

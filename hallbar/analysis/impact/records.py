@@ -29,6 +29,11 @@ def _rated(record: Any, labels: Labels) -> str:
     return labels.format(EffectRating._meta.get_field("goal"), record.goal_id)
 
 
+def _remark(record: Any, labels: Labels) -> str:
+    """A remark (comment or proposal) by its kind."""
+    return labels.format(Remark._meta.get_field("kind"), record.kind)
+
+
 def _case_title(case: Any) -> str:
     return f"{case.diary_number} {case.title}"
 
@@ -54,7 +59,10 @@ CASE = records.RecordKind(
     model=Case,
     app="impact",
     list_route="impact:case_list",
-    parts=(records.Part(EffectRating, parent="case", subject=_rated),),
+    parts=(
+        records.Part(EffectRating, parent="case", subject=_rated),
+        records.Part(Remark, parent="case", subject=_remark, hidden=frozenset({"conflict"})),
+    ),
     # Its conflicts are weighed on their own, and remarks go with what they remark on:
     # neither keeps a case from being deleted.
     owned=(GoalConflict, Remark),
@@ -73,7 +81,7 @@ CONFLICT = records.RecordKind(
     visible=lambda organisation, drafts: conflicts_visible(
         organisation=organisation, include_drafts=drafts
     ),
-    owned=(Remark,),
+    parts=(records.Part(Remark, parent="conflict", subject=_remark, hidden=frozenset({"case"})),),
     # Which rule raised it is bookkeeping; the origin says it in words.
     hidden=frozenset({"rule_key"}),
     refusal=_conflict_refusal,

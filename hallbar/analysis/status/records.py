@@ -63,6 +63,8 @@ def register_kind() -> None:
             name=KIND,
             model=StatusAnalysis,
             app="status_analysis",
+            # A later year copied from it does not keep it from being deleted.
+            owned=(StatusAnalysis,),
             list_route="status_analysis:analysis_list",
             parts=(
                 records.Part(

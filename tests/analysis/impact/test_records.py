@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from hallbar.analysis.impact import selectors, services
-from hallbar.analysis.impact.models import Case, ConflictStatus, GoalConflict
+from hallbar.analysis.impact.models import Case, ConflictStatus, GoalConflict, Remark
+from hallbar.core import records
 from tests.analysis.impact.conftest import assess, make_case, targets
 from tests.personas import COMMITTEE_OFFICER, COUNCIL_INTERNAL, STRATEG
 
@@ -288,3 +289,16 @@ def test_an_automatic_conflict_is_not_deleted(world, client_for):
     refusal = "An automatically raised conflict is not deleted"
     assert refusal in confirm.content.decode() and refusal in response.content.decode()
     assert GoalConflict.objects.filter(pk=conflict.pk).exists()
+
+
+def test_a_remark_shows_in_the_history_of_what_it_remarks_on_only(world):
+    case = world.objects["ia_case"]
+    Remark.objects.create(
+        organisation=world.organisation, case=case, kind="comment", text="Vad kostar det?"
+    )
+
+    entries = records.object_history(organisation=world.organisation, kind="case", pk=case.pk)
+    remark_entries = [e for e in entries if e.subject and "Vad kostar det?" in str(e.changes)]
+    assert [e.kind for e in remark_entries] == ["part_added"]
+    whole = records.organisation_history(organisation=world.organisation, kinds=["conflict"])
+    assert not any("Vad kostar det?" in str(e.changes) for e in whole)

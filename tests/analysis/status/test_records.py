@@ -199,3 +199,13 @@ def test_only_the_analysts_delete(client, analysis_world, analysis):
             record_url("delete", analysis) not in analysis_page(client, analysis).content.decode()
         )
     assert StatusAnalysis.objects.filter(pk=analysis.pk).exists()
+
+
+def test_an_analysis_a_later_year_was_copied_from_can_still_be_deleted(analysis_world, analysis):
+    later = services.analysis_create(organisation=analysis_world.organisation, year=2026)
+    assert later.based_on_id == analysis.pk
+    analysis.refresh_from_db()
+
+    plan = records.delete_plan(analysis)
+
+    assert plan.allowed and plan.soft  # confirmed: kept as a record
