@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from hallbar.analysis.status import selectors
 from hallbar.analysis.status.models import Assessment, StatusAnalysis
+from hallbar.core.records import spreadsheet_safe
 
 TARGET_COLUMNS = [
     "target",
@@ -71,7 +72,10 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Free texts are kept text in a spreadsheet (never run as a formula).
+    writer.writerows(
+        [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row] for row in rows
+    )
     # With a BOM, so Excel reads the åäö of the texts.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -54,6 +54,14 @@ def deletion_changed(sender: Any, instance: StatusAnalysis, **kwargs: Any) -> No
         services.send_priorities_changed(instance.pk)
 
 
+def _before_removal(analysis: StatusAnalysis) -> None:
+    """A draft removed for good may have held the priorities in force (when none is
+    confirmed): tell the listeners of `priorities_changed` after the commit, with
+    `analysis=None` (it is gone)."""
+    if analysis.assessments.filter(is_prioritised=True).exists():
+        services.send_priorities_removed(analysis)
+
+
 def register_kind() -> None:
     records.deletion_changed.connect(
         deletion_changed, sender=StatusAnalysis, dispatch_uid="status_analysis.deletion_changed"
@@ -86,5 +94,6 @@ def register_kind() -> None:
             version_field="version",
             title=_title,
             detail_url=_detail_url,
+            before_removal=_before_removal,
         )
     )

@@ -114,6 +114,18 @@ def send_priorities_changed(analysis_id: int) -> None:
     )
 
 
+def send_priorities_removed(analysis: StatusAnalysis) -> None:
+    """Send `priorities_changed` with `analysis=None` once the transaction that removes
+    the analysis for good commits."""
+    organisation = analysis.organisation
+    on_commit_once(
+        ("status_analysis.priorities_changed", analysis.pk),
+        lambda: priorities_changed.send(
+            sender=StatusAnalysis, organisation=organisation, analysis=None
+        ),
+    )
+
+
 # --- creating a year's analysis ----------------------------------------------------------
 
 

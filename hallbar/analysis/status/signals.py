@@ -3,7 +3,7 @@
 `priorities_changed`: the organisation's prioritised targets changed (a target was
 prioritised or no longer is, or an analysis with priorities was confirmed). Sent once per
 committed transaction, with `organisation` (an `Organisation`) and `analysis` (the
-`StatusAnalysis`). Goal-conflict detection (impact) listens to re-check open cases and
+`StatusAnalysis`; None when a draft holding priorities was removed for good). Goal-conflict detection (impact) listens to re-check open cases and
 actions against the new priorities.
 """
 

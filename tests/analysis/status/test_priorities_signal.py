@@ -132,3 +132,21 @@ def test_sent_when_a_confirmed_analysis_is_deleted_or_restored(
 
     assert [call["analysis"].deleted_at is not None for call in received] == [True, False]
     assert {call["organisation"] for call in received} == {analysis_world.organisation}
+
+
+def test_removing_a_draft_with_priorities_for_good_tells_the_listeners(
+    analysis_world, analysis, received, django_capture_on_commit_callbacks
+):
+    from hallbar.core import records
+
+    with django_capture_on_commit_callbacks(execute=True):
+        prioritise(analysis, "4.1")
+    received.clear()
+    analysis.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = records.record_delete(obj=analysis, user=None, expected_version=analysis.version)
+
+    assert outcome == "hard"
+    [call] = received
+    assert call["organisation"] == analysis_world.organisation and call["analysis"] is None
