@@ -76,12 +76,6 @@ class SteeringQuerySet(TenantQuerySet):
     def decided(self):
         return self.filter(status=DecisionStatus.DECIDED)
 
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-    def deleted(self):
-        return self.filter(deleted_at__isnull=False)
-
 
 class SoftDeleteModel(SoftDeletable, TenantModel):
     """A steering record: soft deletion, and `objects` without the deleted rows."""
